@@ -1,0 +1,1 @@
+"""Khomun, the Central Data Center of the Community Development Department."""

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "khomun.accounts"
+    verbose_name = "บัญชีผู้ใช้และสิทธิ์"
+
+    def ready(self) -> None:
+        from khomun.accounts import signals  # noqa: F401  (connects the audit receivers)

@@ -1,0 +1,62 @@
+"""Writing and reading the audit trail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+
+from khomun.accounts import policy
+from khomun.accounts.models import AuditEvent, User
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    from axes.helpers import get_client_ip_address
+
+    return get_client_ip_address(request) or None
+
+
+def _scope_path_of(user: User | None) -> str:
+    unit = policy.primary_unit(user) if user is not None else None
+    return unit.path if unit else ""
+
+
+def record(
+    action: str,
+    *,
+    request: HttpRequest | None = None,
+    actor: User | None = None,
+    target: User | None = None,
+    username: str = "",
+    **detail: Any,
+) -> AuditEvent:
+    """Store one audit event. The scope is the target's unit (or the actor's)."""
+    subject = target or actor
+    return AuditEvent.objects.create(
+        action=action,
+        actor=actor,
+        target=target,
+        username=username or (subject.username if subject else ""),
+        ip_address=client_ip(request),
+        user_agent=(request.META.get("HTTP_USER_AGENT", "")[:300] if request else ""),
+        scope_path=_scope_path_of(subject),
+        detail=detail,
+    )
+
+
+def events_for(user: Any) -> QuerySet[AuditEvent]:
+    """The part of the log a user may read: everything for the department, the own
+    province's for a province admin, nothing for anyone else."""
+    paths = policy.audit_scope_paths(user)
+    qs = AuditEvent.objects.select_related("actor", "target")
+    if paths is None:
+        return qs
+    if not paths:
+        return qs.none()
+    condition = Q()
+    for path in paths:
+        condition |= Q(scope_path__startswith=path)
+    return qs.filter(condition)

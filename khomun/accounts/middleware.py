@@ -1,0 +1,44 @@
+"""Request gates that apply to every page once a user is logged in."""
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import translation
+
+from khomun.accounts import policy
+
+# Paths a user may reach while a gate is closed (to pass it, or to leave).
+OPEN_PREFIXES = ("/static/", "/accounts/logout/", "/language/", "/api/")
+
+
+class UserLanguageMiddleware:
+    """Activate the language the user chose (kept on the account and in the session)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = request.session.get("khomun_language") if hasattr(request, "session") else None
+        if language:
+            request.COOKIES.setdefault("khomun_language", language)
+            request.COOKIES["khomun_language"] = language
+        return self.get_response(request)
+
+
+class AccountGateMiddleware:
+    """First the forced password change, then two-factor for admin roles."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and not request.path.startswith(OPEN_PREFIXES):
+            if user.must_change_password:
+                if request.path != "/accounts/password/":
+                    return redirect("password_change")
+            elif policy.requires_two_factor(user) and not user.is_verified():  # type: ignore[union-attr]
+                if not request.path.startswith("/accounts/two-factor/"):
+                    return redirect("two_factor")
+        return self.get_response(request)

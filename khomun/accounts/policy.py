@@ -1,0 +1,178 @@
+"""The one place that decides who may see and do what.
+
+Views, the API, the admin and the CLI all ask these functions; none of them
+checks roles on its own. A role is held over an org unit and reaches everything
+below it (its path is a prefix). Out of scope is "not found"; in scope but not
+allowed to change is "forbidden".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from khomun.accounts.choices import Role
+from khomun.accounts.models import RoleAssignment, User
+from khomun.orgunits.choices import Level
+from khomun.orgunits.models import OrgUnit
+
+# Roles whose holders must use two-factor log-in.
+ADMIN_ROLES = frozenset({Role.DEPARTMENT_ADMIN, Role.BUREAU_OWNER, Role.PROVINCE_ADMIN})
+
+# The org-unit levels each role may be held at.
+ROLE_LEVELS: dict[str, frozenset[str]] = {
+    Role.DEPARTMENT_ADMIN: frozenset({Level.COUNTRY}),
+    Role.BUREAU_OWNER: frozenset({Level.COUNTRY}),
+    Role.PROVINCE_ADMIN: frozenset({Level.PROVINCE}),
+    Role.PROVINCE_RECORDER: frozenset({Level.PROVINCE}),
+    Role.DISTRICT_RECORDER: frozenset({Level.DISTRICT}),
+    Role.DISTRICT_HEAD: frozenset({Level.DISTRICT}),
+    Role.EXECUTIVE: frozenset({Level.COUNTRY, Level.PROVINCE, Level.DISTRICT}),
+}
+
+# What a province admin may hand out inside its own province.
+PROVINCE_GRANTABLE = frozenset(
+    {Role.PROVINCE_RECORDER, Role.DISTRICT_RECORDER, Role.DISTRICT_HEAD, Role.EXECUTIVE}
+)
+
+
+def assignments(user: Any) -> list[RoleAssignment]:
+    """The user's roles, fetched once per request and kept on the user object."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached: list[RoleAssignment] | None = getattr(user, "_khomun_roles", None)
+    if cached is None:
+        cached = list(RoleAssignment.objects.filter(user=user).select_related("orgunit"))
+        user._khomun_roles = cached
+    return cached
+
+
+def forget(user: Any) -> None:
+    """Drop the cached roles after a change."""
+    if hasattr(user, "_khomun_roles"):
+        del user._khomun_roles
+
+
+def has_role(user: Any, *roles: str) -> bool:
+    return any(a.role in roles for a in assignments(user))
+
+
+def _paths(user: Any, roles: frozenset[str] | None = None) -> list[str]:
+    return [a.orgunit.path for a in assignments(user) if roles is None or a.role in roles]
+
+
+def _within(unit: OrgUnit, paths: list[str]) -> bool:
+    return any(unit.path.startswith(p) for p in paths)
+
+
+def primary_unit(user: Any) -> OrgUnit | None:
+    """The highest org unit the user holds a role over: where their home page starts."""
+    units = sorted((a.orgunit for a in assignments(user)), key=lambda u: len(u.path))
+    return units[0] if units else None
+
+
+def can_view(user: Any, unit: OrgUnit) -> bool:
+    return bool(getattr(user, "is_superuser", False)) or _within(unit, _paths(user))
+
+
+def visible_orgunits(user: Any, qs: QuerySet[OrgUnit] | None = None) -> QuerySet[OrgUnit]:
+    """The org units the user may read: the subtrees of their roles."""
+    qs = OrgUnit.objects.all() if qs is None else qs
+    if getattr(user, "is_superuser", False):
+        return qs
+    paths = _paths(user)
+    if not paths:
+        return qs.none()
+    condition = Q()
+    for path in paths:
+        condition |= Q(path__startswith=path)
+    return qs.filter(condition)
+
+
+def visible_or_ancestor(user: Any, unit: OrgUnit) -> bool:
+    """True for units in scope and for the units above them (the way up the tree)."""
+    return can_view(user, unit) or any(p.startswith(unit.path) for p in _paths(user))
+
+
+def get_orgunit_for_user(user: Any, code: str) -> OrgUnit:
+    """The scoping helper: the unit with this code if the user may read it, else 404."""
+    unit = OrgUnit.objects.filter(code=code).first()
+    if unit is None or not can_view(user, unit):
+        raise Http404
+    return unit
+
+
+def can_manage_orgunit(user: Any, unit: OrgUnit) -> bool:
+    """Accounts and office details of `unit`: the department, or the unit's province admin."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return _within(unit, _paths(user, frozenset({Role.DEPARTMENT_ADMIN, Role.PROVINCE_ADMIN})))
+
+
+def can_read_audit(user: Any, unit: OrgUnit) -> bool:
+    return can_manage_orgunit(user, unit)
+
+
+def audit_scope_paths(user: Any) -> list[str] | None:
+    """Path prefixes of the audit log the user may read; None means all of it."""
+    if getattr(user, "is_superuser", False) or has_role(user, Role.DEPARTMENT_ADMIN):
+        return None
+    return _paths(user, frozenset({Role.PROVINCE_ADMIN}))
+
+
+def can_grant(user: Any, role: str, unit: OrgUnit) -> bool:
+    """May `user` give `role` over `unit` to someone?"""
+    if unit.level not in ROLE_LEVELS.get(role, frozenset()):
+        return False
+    if getattr(user, "is_superuser", False) or has_role(user, Role.DEPARTMENT_ADMIN):
+        return True
+    if role not in PROVINCE_GRANTABLE:
+        return False
+    return _within(unit, _paths(user, frozenset({Role.PROVINCE_ADMIN})))
+
+
+def grantable_roles(user: Any) -> list[str]:
+    if getattr(user, "is_superuser", False) or has_role(user, Role.DEPARTMENT_ADMIN):
+        return list(Role.values)
+    if has_role(user, Role.PROVINCE_ADMIN):
+        return [r for r in Role.values if r in PROVINCE_GRANTABLE]
+    return []
+
+
+def can_manage_user(actor: Any, target: User) -> bool:
+    """An account may be changed by whoever manages every unit its roles sit on."""
+    if getattr(actor, "is_superuser", False) or has_role(actor, Role.DEPARTMENT_ADMIN):
+        return True
+    target_roles = list(RoleAssignment.objects.filter(user=target).select_related("orgunit"))
+    if not target_roles:
+        return False
+    return all(
+        a.role in PROVINCE_GRANTABLE and can_manage_orgunit(actor, a.orgunit) for a in target_roles
+    )
+
+
+def manageable_users(actor: Any) -> QuerySet[User]:
+    """Accounts the actor may list and manage."""
+    if getattr(actor, "is_superuser", False) or has_role(actor, Role.DEPARTMENT_ADMIN):
+        return User.objects.all()
+    paths = _paths(actor, frozenset({Role.PROVINCE_ADMIN}))
+    if not paths:
+        return User.objects.none()
+    inside = Q()
+    for path in paths:
+        inside |= Q(roles__orgunit__path__startswith=path)
+    outside_ids = RoleAssignment.objects.exclude(inside).values("user_id")
+    return User.objects.filter(inside).exclude(pk__in=outside_ids).distinct()
+
+
+def requires_two_factor(user: Any) -> bool:
+    return bool(getattr(user, "is_superuser", False)) or has_role(user, *ADMIN_ROLES)
+
+
+def can_use_admin(user: Any) -> bool:
+    """The Django admin is for the department's and provinces' administrators."""
+    return bool(getattr(user, "is_superuser", False)) or has_role(
+        user, Role.DEPARTMENT_ADMIN, Role.PROVINCE_ADMIN
+    )

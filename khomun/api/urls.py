@@ -1,0 +1,21 @@
+from ninja import NinjaAPI
+
+from khomun.api import errors
+from khomun.api.auth import TokenAuth
+from khomun.api.endpoints import router as foundation_router
+
+api = NinjaAPI(
+    title="Khomun API",
+    version="1",
+    description=(
+        "ศูนย์ข้อมูลกลาง กรมการพัฒนาชุมชน · API v1. Authenticate with "
+        "`Authorization: Bearer TOKEN` (make one with `khomun token USERNAME`). Errors are "
+        '`{"message", "field", "errors": {FIELD: [message]}}`.'
+    ),
+    auth=TokenAuth(),
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+    urls_namespace="api-v1",
+)
+errors.install(api)
+api.add_router("", foundation_router)

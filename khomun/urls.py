@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from khomun.api.urls import api
+
+handler403 = "khomun.web.views.error_403"
+handler404 = "khomun.web.views.error_404"
+handler500 = "khomun.web.views.error_500"
+
+urlpatterns = [
+    path("", include("khomun.web.urls")),
+    path("accounts/", include("khomun.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from khomun.accounts import policy
+from khomun.accounts.choices import Role
+from khomun.accounts.models import User
+from khomun.orgunits.models import OrgUnit
+
+
+def _children(unit: OrgUnit) -> list[OrgUnit]:
+    return list(unit.children.annotate(child_count=Count("children")).order_by("code"))
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The start page: what the user's roles cover, and the way into their part of the tree."""
+    unit = policy.primary_unit(request.user)
+    context = {
+        "assignments": policy.assignments(request.user),
+        "unit": unit,
+        "children": _children(unit) if unit else [],
+        "can_manage_accounts": bool(policy.grantable_roles(request.user)),
+        "can_read_audit": policy.audit_scope_paths(request.user) != [],
+        "is_admin_role": policy.has_role(request.user, Role.DEPARTMENT_ADMIN, Role.PROVINCE_ADMIN),
+        "is_executive": policy.has_role(request.user, Role.EXECUTIVE),
+    }
+    return render(request, "web/home.html", context)
+
+
+@login_required
+def orgunit_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """One org unit: its place in the tree, its office and the units below it."""
+    unit = policy.get_orgunit_for_user(request.user, code)
+    ancestors = [a for a in unit.ancestors() if policy.can_view(request.user, a)]
+    children = Paginator(_children(unit), 100).get_page(request.GET.get("page"))
+    office = getattr(unit, "office", None)
+    accounts = None
+    if policy.can_manage_orgunit(request.user, unit):
+        accounts = User.objects.filter(roles__orgunit=unit).distinct().count()
+    return render(
+        request, "web/orgunit.html",
+        {"unit": unit, "ancestors": ancestors, "children": children, "office": office,
+         "accounts": accounts},
+    )
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponseBase:
+    """Switch between Thai and English; remembered on the account and in a cookie."""
+    language = request.POST.get("language", "")
+    target = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = "/"
+    response = redirect(target)
+    if language in dict(settings.LANGUAGES):
+        request.session["khomun_language"] = language
+        if isinstance(request.user, User):
+            request.user.language = language
+            request.user.save(update_fields=["language"])
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax"
+        )
+    return response
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/403.html", status=403)
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/404.html", status=404)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    # No context processors on purpose: whatever broke may be what they use.
+    from django.template import loader
+
+    return HttpResponse(loader.get_template("errors/500.html").render(), status=500)
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
