@@ -162,9 +162,11 @@ def manageable_users(actor: Any) -> QuerySet[User]:
         return User.objects.none()
     inside = Q()
     for path in paths:
-        inside |= Q(roles__orgunit__path__startswith=path)
-    outside_ids = RoleAssignment.objects.exclude(inside).values("user_id")
-    return User.objects.filter(inside).exclude(pk__in=outside_ids).distinct()
+        inside |= Q(orgunit__path__startswith=path)
+    manageable = RoleAssignment.objects.filter(inside, role__in=PROVINCE_GRANTABLE)
+    # Anyone holding a role the actor could not grant (elsewhere, or higher) is off limits.
+    off_limits = RoleAssignment.objects.exclude(pk__in=manageable.values("pk")).values("user_id")
+    return User.objects.filter(pk__in=manageable.values("user_id")).exclude(pk__in=off_limits)
 
 
 def requires_two_factor(user: Any) -> bool:

@@ -1,0 +1,133 @@
+"""Shared test fixtures: the real org tree, loaded once, and the named actors.
+
+The actors are the same everywhere (STYLE.md): `dept_admin` (department admin),
+`lampang_admin` (province admin of 52), `lampang_recorder` (district recorder of
+5201), `chaiyaphum_recorder` (district recorder of 3601, the outsider) and
+`executive` (read-only over the country).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from khomun.accounts.choices import Role
+from khomun.accounts.models import User
+from khomun.accounts.services import create_account, issue_token
+from khomun.orgunits.models import OrgUnit
+from khomun.orgunits.services import load_orgunits
+
+PASSWORD = "correct horse battery staple 52"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """With KHOMUN_REQUIRE_SERVICES (set by `make test` under CI) the real servers are
+    required: the run stops here instead of skipping anything."""
+    if not os.environ.get("KHOMUN_REQUIRE_SERVICES"):
+        return
+    missing = []
+    for name, port in (("PostgreSQL", 5432), ("Redis", 6379)):
+        try:
+            socket.create_connection(("127.0.0.1", port), 2).close()
+        except OSError:
+            missing.append(f"{name} on 127.0.0.1:{port}")
+    if missing:
+        pytest.exit(f"Required services are not reachable: {', '.join(missing)}", returncode=3)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """Load the real tree once into the test database; each test rolls back on top."""
+    with django_db_blocker.unblock():
+        load_orgunits()
+
+
+@pytest.fixture(autouse=True)
+def _fast_tests(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def orgtree(db: None) -> None:
+    """The tree, reloaded if a transactional test flushed it."""
+    if not OrgUnit.objects.filter(code="5201").exists():
+        load_orgunits()
+
+
+@pytest.fixture
+def make_user(orgtree: None) -> Callable[..., User]:
+    def make(username: str, role: str, orgunit: str, **extra: Any) -> User:
+        extra.setdefault("must_change", False)
+        return create_account(
+            None, username=username, role=role, orgunit_code=orgunit, password=PASSWORD, **extra
+        ).user
+
+    return make
+
+
+@pytest.fixture
+def dept_admin(make_user: Callable[..., User]) -> User:
+    return make_user("dept.admin", Role.DEPARTMENT_ADMIN, "TH")
+
+
+@pytest.fixture
+def lampang_admin(make_user: Callable[..., User]) -> User:
+    return make_user("lampang.admin", Role.PROVINCE_ADMIN, "52")
+
+
+@pytest.fixture
+def lampang_recorder(make_user: Callable[..., User]) -> User:
+    return make_user("muang.lampang", Role.DISTRICT_RECORDER, "5201")
+
+
+@pytest.fixture
+def chaiyaphum_recorder(make_user: Callable[..., User]) -> User:
+    return make_user("muang.chaiyaphum", Role.DISTRICT_RECORDER, "3601")
+
+
+@pytest.fixture
+def executive(make_user: Callable[..., User]) -> User:
+    return make_user("executive", Role.EXECUTIVE, "TH")
+
+
+def logged_in(user: User, *, verified: bool = True) -> Client:
+    """A test client logged in as `user`, past two-factor when `verified`."""
+    client = Client()
+    client.force_login(user)
+    if verified:
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", confirmed=True)
+        session = client.session
+        session["otp_device_id"] = device.persistent_id
+        session.save()
+    return client
+
+
+@pytest.fixture
+def client_for() -> Callable[..., Client]:
+    return logged_in
+
+
+@pytest.fixture
+def api_client() -> Callable[[User], Client]:
+    def make(user: User) -> Client:
+        return Client(headers={"Authorization": f"Bearer {issue_token(user)}"})
+
+    return make
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    url = settings.REDIS_URL
+    if not url:
+        if os.environ.get("KHOMUN_REQUIRE_SERVICES"):
+            pytest.fail("REDIS_URL must be set when the services are required")
+        pytest.skip("REDIS_URL is not set for this run")
+    yield url
