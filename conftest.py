@@ -41,6 +41,12 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         pytest.exit(f"Required services are not reachable: {', '.join(missing)}", returncode=3)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests run last: their live server needs a flushed (transactional)
+    database, and the tree loaded once for the fast tests must outlive them."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     """Load the real tree once into the test database; each test rolls back on top."""
@@ -131,3 +137,35 @@ def redis_url() -> Iterator[str]:
             pytest.fail("REDIS_URL must be set when the services are required")
         pytest.skip("REDIS_URL is not set for this run")
     yield url
+
+
+BROWSER_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+
+
+@pytest.fixture
+def browser_page(live_server: Any, transactional_db: None, orgtree: None) -> Iterator[Any]:
+    """A page of Debian's headless chromium (driven by Playwright) on the live server."""
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs a loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
+        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="th-TH")
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        page.base_url = live_server.url
+        yield page
+        context.close()
+        browser.close()
+
+
+def screenshot(page: Any, name: str) -> str:
+    """Keep a screenshot under test-artifacts/ to look at (Thai must not show as boxes)."""
+    folder = os.path.join(os.path.dirname(__file__), "test-artifacts")
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, f"{name}.png")
+    page.screenshot(path=path, full_page=True)
+    return path

@@ -44,6 +44,9 @@ class UserAdmin(BaseUserAdmin):
 
     has_change_permission = has_view_permission
 
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return policy.can_use_admin(request.user)
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # accounts are created with a random password in the app
 
@@ -62,6 +65,8 @@ class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return policy.audit_scope_paths(request.user) != []
+
+    has_module_permission = has_view_permission
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

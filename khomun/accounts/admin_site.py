@@ -15,3 +15,22 @@ class KhomunAdminSite(admin.AdminSite):
 
 class KhomunAdminConfig(AdminConfig):
     default_site = "khomun.accounts.admin_site.KhomunAdminSite"
+
+
+class PolicyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Admin pages ask the policy module instead of Django's per-model permissions;
+    each ModelAdmin still scopes its queryset through the policy."""
+
+    def _allowed(self, request: HttpRequest) -> bool:
+        from khomun.accounts import policy
+
+        return policy.can_use_admin(request.user)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._allowed(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return self._allowed(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return self._allowed(request)

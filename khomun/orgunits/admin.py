@@ -2,11 +2,12 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from khomun.accounts import policy
+from khomun.accounts.admin_site import PolicyAdmin
 from khomun.orgunits.models import Office, OrgUnit, WorkingGroup
 
 
 @admin.register(OrgUnit)
-class OrgUnitAdmin(admin.ModelAdmin[OrgUnit]):
+class OrgUnitAdmin(PolicyAdmin):
     list_display = ["code", "name_th", "name_en", "level", "has_cdd_office"]
     list_filter = ["level", "has_cdd_office"]
     search_fields = ["code", "name_th", "name_en"]
@@ -23,7 +24,7 @@ class OrgUnitAdmin(admin.ModelAdmin[OrgUnit]):
 
 
 @admin.register(Office)
-class OfficeAdmin(admin.ModelAdmin[Office]):
+class OfficeAdmin(PolicyAdmin):
     list_display = ["name_th", "kind", "phone"]
     search_fields = ["name_th", "orgunit__code"]
     readonly_fields = ["orgunit", "kind"]
@@ -32,14 +33,14 @@ class OfficeAdmin(admin.ModelAdmin[Office]):
         qs = super().get_queryset(request)
         return qs.filter(orgunit__in=policy.visible_orgunits(request.user, OrgUnit.objects.all()))
 
-    def has_change_permission(self, request: HttpRequest, obj: Office | None = None) -> bool:
-        if obj is None:
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        if not isinstance(obj, Office):
             return policy.can_use_admin(request.user)
         return policy.can_manage_orgunit(request.user, obj.orgunit)
 
 
 @admin.register(WorkingGroup)
-class WorkingGroupAdmin(admin.ModelAdmin[WorkingGroup]):
+class WorkingGroupAdmin(PolicyAdmin):
     list_display = ["name_th", "office"]
 
     def get_queryset(self, request: HttpRequest):  # type: ignore[no-untyped-def]

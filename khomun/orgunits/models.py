@@ -66,6 +66,15 @@ class OrgUnit(models.Model):
             return self.name_th
         return f"{prefix}{self.name_th}"
 
+    @property
+    def full_name(self) -> str:
+        """The name with its level word in the user's language."""
+        if get_language() == "en" and self.name_en:
+            suffix = {Level.PROVINCE: " Province", Level.DISTRICT: " District",
+                      Level.SUBDISTRICT: " Subdistrict"}.get(Level(self.level), "")
+            return f"{self.name_en}{suffix}"
+        return self.full_name_th
+
     def ancestor_codes(self) -> list[str]:
         """Codes from the root down to the parent."""
         return self.path.strip("/").split("/")[:-1]

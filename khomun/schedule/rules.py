@@ -96,8 +96,8 @@ class PeriodSpec:
     start: dt.date
     end: dt.date
     due: dt.date  # the department's due date
-    on_time_until: dt.date  # due + grace days
-    lock: dt.date  # due + lock days
+    on_time_until: dt.date  # due + grace days: the last day that still counts as on time
+    lock: dt.date  # due + lock days: the last day the period accepts records
     note_th: str
     note_en: str
     label_th: str
@@ -111,7 +111,7 @@ def parse_rule(data: Mapping[str, object]) -> PeriodRule:
     """Check a catalog's `periods` mapping (or a mapping holding `periods`) and build the rule."""
     if "periods" in data and "rule" not in data:
         data = _mapping(data["periods"], "periods")
-    unknown = sorted(set(data) - set(KEYS))
+    unknown = sorted(str(key) for key in data if key not in KEYS)
     if unknown:
         raise RuleError(f"periods.{unknown[0]}: ไม่รู้จักคีย์นี้ (ใช้ได้: {', '.join(KEYS)})")
     kind = _parse_kind(data.get("rule"))

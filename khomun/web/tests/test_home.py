@@ -1,0 +1,34 @@
+def test_a_district_recorder_sees_its_district_and_subdistricts(lampang_recorder, client_for):
+    html = client_for(lampang_recorder).get("/").content.decode()
+    assert "ผู้บันทึกข้อมูลระดับอำเภอ" in html and "อำเภอเมืองลำปาง" in html
+    assert "/orgunits/520101/" in html
+    assert "จัดการบัญชีผู้ใช้" not in html
+
+
+def test_a_province_admin_sees_its_districts_and_account_tools(lampang_admin, client_for):
+    html = client_for(lampang_admin).get("/").content.decode()
+    assert "ผู้ดูแลระบบระดับจังหวัด" in html and "/orgunits/5213/" in html
+    assert "จัดการบัญชีผู้ใช้" in html and "บันทึกการใช้งาน" in html
+
+
+def test_the_department_starts_at_the_country(dept_admin, client_for):
+    html = client_for(dept_admin).get("/").content.decode()
+    assert "/orgunits/52/" in html and "/orgunits/36/" in html
+
+
+def test_an_executive_has_no_account_tools(executive, client_for):
+    html = client_for(executive).get("/").content.decode()
+    assert "ผู้บริหาร" in html and "จัดการบัญชีผู้ใช้" not in html
+
+
+def test_the_page_loads_the_sarabun_font_and_fits_a_phone(lampang_recorder, client_for):
+    html = client_for(lampang_recorder).get("/").content.decode()
+    assert "vendor/sarabun/400.css" in html
+    assert 'name="viewport"' in html
+
+
+def test_the_font_files_are_served(lampang_recorder, client_for):
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("vendor/sarabun/files/sarabun-thai-400-normal.woff2")
+    assert finders.find("vendor/htmx/htmx.min.js")

@@ -1,0 +1,97 @@
+"""Every URL and API endpoint that exists is checked against the outsider.
+
+The list below names each route and how it is reached; a new route that is not
+listed fails `test_every_route_is_listed`, so scope can never be forgotten.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+# route name -> (method, path as the outsider would call it for Lampang's data)
+# The outsider is the recorder of district 3601 (Chaiyaphum).
+WEB_ROUTES = {
+    "home": None,  # shows only the caller's own scope (tested in test_home)
+    "orgunit_detail": ("get", "/orgunits/5201/"),
+    "set_language": None,  # affects only the caller
+    "healthz": None,
+    "login": None,
+    "logout": None,
+    "password_change": None,  # only the caller's own password
+    "two_factor": None,  # only the caller's own device
+    "user_list": ("get", "/accounts/users/"),
+    "user_create": ("post", "/accounts/users/new/"),
+    "user_import": ("post", "/accounts/users/import/"),
+    "user_reset_password": ("post", "/accounts/users/{lampang_user}/reset-password/"),
+    "audit_log": ("get", "/accounts/audit/"),
+}
+API_ROUTES = {
+    "/api/v1/me": None,  # only the caller
+    "/api/v1/orgunits": ("get", "/api/v1/orgunits?parent=5201"),
+    "/api/v1/openapi.json": None,  # the schema, no data
+    "/api/v1/docs": None,
+}
+
+
+def _names(resolver: URLResolver, prefix: str = "") -> set[str]:
+    names = set()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace in ("admin", "api-v1"):
+                continue
+            names |= _names(entry, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.add(entry.name)
+    return names
+
+
+def test_every_route_is_listed(db):
+    assert _names(get_resolver()) == set(WEB_ROUTES)
+    from khomun.api.urls import api
+
+    schema_paths = set(api.get_openapi_schema()["paths"]) | {"/api/v1/openapi.json", "/api/v1/docs"}
+    assert schema_paths == set(API_ROUTES)
+
+
+@pytest.mark.parametrize("name", [n for n, v in WEB_ROUTES.items() if v])
+def test_the_outsider_cannot_reach_lampang_pages(
+    name, lampang_recorder, chaiyaphum_recorder, client_for
+):
+    method, path = WEB_ROUTES[name]
+    path = path.format(lampang_user=lampang_recorder.pk)
+    response = getattr(client_for(chaiyaphum_recorder), method)(path)
+    assert response.status_code in (403, 404)
+    lampang_recorder.refresh_from_db()
+    assert not lampang_recorder.must_change_password  # nothing changed
+
+
+@pytest.mark.parametrize("route", [r for r, v in API_ROUTES.items() if v])
+def test_the_outsider_cannot_reach_lampang_through_the_api(
+    route, chaiyaphum_recorder, api_client
+):
+    method, path = API_ROUTES[route]
+    response = getattr(api_client(chaiyaphum_recorder), method)(path)
+    assert response.status_code in (403, 404)
+
+
+def test_the_admin_shows_a_province_admin_only_its_province(
+    lampang_admin, lampang_recorder, chaiyaphum_recorder, client_for
+):
+    client = client_for(lampang_admin)
+    html = client.get("/admin/accounts/user/").content.decode()
+    assert "muang.lampang" in html and "muang.chaiyaphum" not in html
+    assert client.get(f"/admin/accounts/user/{chaiyaphum_recorder.pk}/change/").status_code in (302, 403, 404)
+    from khomun.orgunits.models import OrgUnit
+
+    inside = OrgUnit.objects.get(code="5201").pk
+    outside = OrgUnit.objects.get(code="3601").pk
+    assert f"/admin/orgunits/orgunit/{inside}/change/" in client.get(
+        "/admin/orgunits/orgunit/?q=5201"
+    ).content.decode()
+    assert f"/admin/orgunits/orgunit/{outside}/change/" not in client.get(
+        "/admin/orgunits/orgunit/?q=3601"
+    ).content.decode()
+
+
+def test_the_admin_is_closed_to_recorders(lampang_recorder, client_for):
+    response = client_for(lampang_recorder).get("/admin/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
