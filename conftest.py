@@ -140,8 +140,13 @@ def redis_url() -> Iterator[str]:
 
 
 BROWSER_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 
 
@@ -156,7 +161,7 @@ def browser_page(live_server: Any, transactional_db: None, orgtree: None) -> Ite
         context = browser.new_context(viewport={"width": 390, "height": 844}, locale="th-TH")
         page = context.new_page()
         page.set_default_timeout(15000)
-        page.base_url = live_server.url
+        page.base_url = live_server.url  # type: ignore[attr-defined]
         yield page
         context.close()
         browser.close()

@@ -36,15 +36,34 @@ class DemoAccount:
 
 
 DEMO_ACCOUNTS = [
-    DemoAccount("dept.admin", Role.DEPARTMENT_ADMIN, "TH", "สมชาย", "ใจดี", "นักวิชาการคอมพิวเตอร์ชำนาญการ"),
-    DemoAccount("bureau.capital", Role.BUREAU_OWNER, "TH", "วิภา", "ทองดี", "ผู้อำนวยการสำนักพัฒนาทุนและองค์กรการเงินชุมชน"),
+    DemoAccount(
+        "dept.admin", Role.DEPARTMENT_ADMIN, "TH", "สมชาย", "ใจดี", "นักวิชาการคอมพิวเตอร์ชำนาญการ"
+    ),
+    DemoAccount(
+        "bureau.capital",
+        Role.BUREAU_OWNER,
+        "TH",
+        "วิภา",
+        "ทองดี",
+        "ผู้อำนวยการสำนักพัฒนาทุนและองค์กรการเงินชุมชน",
+    ),
     DemoAccount("executive", Role.EXECUTIVE, "TH", "ประเสริฐ", "มั่นคง", "รองอธิบดีกรมการพัฒนาชุมชน"),
     DemoAccount("lampang.admin", Role.PROVINCE_ADMIN, "52", "ศศิธร", "อินทกุล", "พัฒนาการจังหวัดลำปาง"),
-    DemoAccount("lampang.recorder", Role.PROVINCE_RECORDER, "52", "กมล", "แสงทอง", "นักวิชาการพัฒนาชุมชนปฏิบัติการ"),
-    DemoAccount("muang.lampang", Role.DISTRICT_RECORDER, "5201", "มาลี", "ศรีสุข", "นักวิชาการพัฒนาชุมชนชำนาญการ"),
-    DemoAccount("muang.lampang.head", Role.DISTRICT_HEAD, "5201", "อนันต์", "บุญมา", "พัฒนาการอำเภอเมืองลำปาง"),
-    DemoAccount("chaiyaphum.admin", Role.PROVINCE_ADMIN, "36", "อัจฉรา", "เคียงวิมลรัตน์", "พัฒนาการจังหวัดชัยภูมิ"),
-    DemoAccount("muang.chaiyaphum", Role.DISTRICT_RECORDER, "3601", "สุดา", "พึ่งบุญ", "นักวิชาการพัฒนาชุมชนปฏิบัติการ"),
+    DemoAccount(
+        "lampang.recorder", Role.PROVINCE_RECORDER, "52", "กมล", "แสงทอง", "นักวิชาการพัฒนาชุมชนปฏิบัติการ"
+    ),
+    DemoAccount(
+        "muang.lampang", Role.DISTRICT_RECORDER, "5201", "มาลี", "ศรีสุข", "นักวิชาการพัฒนาชุมชนชำนาญการ"
+    ),
+    DemoAccount(
+        "muang.lampang.head", Role.DISTRICT_HEAD, "5201", "อนันต์", "บุญมา", "พัฒนาการอำเภอเมืองลำปาง"
+    ),
+    DemoAccount(
+        "chaiyaphum.admin", Role.PROVINCE_ADMIN, "36", "อัจฉรา", "เคียงวิมลรัตน์", "พัฒนาการจังหวัดชัยภูมิ"
+    ),
+    DemoAccount(
+        "muang.chaiyaphum", Role.DISTRICT_RECORDER, "3601", "สุดา", "พึ่งบุญ", "นักวิชาการพัฒนาชุมชนปฏิบัติการ"
+    ),
 ]
 
 
@@ -83,10 +102,15 @@ def setup_demo() -> list[tuple[DemoAccount, str, str]]:
             password = random_password()
             if user is None:
                 user = create_account(
-                    None, username=account.username, role=account.role,
-                    orgunit_code=account.orgunit, first_name=account.first_name,
-                    last_name=account.last_name, position=account.position,
-                    password=password, must_change=False,
+                    None,
+                    username=account.username,
+                    role=account.role,
+                    orgunit_code=account.orgunit,
+                    first_name=account.first_name,
+                    last_name=account.last_name,
+                    position=account.position,
+                    password=password,
+                    must_change=False,
                 ).user
             else:
                 user.set_password(password)

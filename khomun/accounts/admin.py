@@ -25,7 +25,7 @@ class RoleInline(admin.TabularInline[RoleAssignment, User]):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin[User]):
     inlines = [RoleInline]
     list_display = ["username", "first_name", "last_name", "is_active", "last_login"]
     fieldsets = [

@@ -37,13 +37,18 @@ class AccountForm(forms.Form):
     email = forms.EmailField(label=_("อีเมล"), required=False)
     position = forms.CharField(label=_("ตำแหน่ง"), max_length=200, required=False)
     role = forms.ChoiceField(label=_("บทบาท"))
-    orgunit = forms.CharField(label=_("รหัสหน่วยงาน"), max_length=8,
-                              help_text=_("เช่น 52 (จังหวัดลำปาง) หรือ 5201 (อำเภอเมืองลำปาง)"))
+    orgunit = forms.CharField(
+        label=_("รหัสหน่วยงาน"),
+        max_length=8,
+        help_text=_("เช่น 52 (จังหวัดลำปาง) หรือ 5201 (อำเภอเมืองลำปาง)"),
+    )
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         allowed = policy.grantable_roles(actor)
-        self.fields["role"].choices = [(r, Role(r).label) for r in allowed]
+        role_field = self.fields["role"]
+        assert isinstance(role_field, forms.ChoiceField)
+        role_field.choices = [(r, Role(r).label) for r in allowed]
 
 
 class CsvImportForm(forms.Form):

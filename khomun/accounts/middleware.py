@@ -4,7 +4,6 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils import translation
 
 from khomun.accounts import policy
 
@@ -38,7 +37,10 @@ class AccountGateMiddleware:
             if user.must_change_password:
                 if request.path != "/accounts/password/":
                     return redirect("password_change")
-            elif policy.requires_two_factor(user) and not user.is_verified():  # type: ignore[union-attr]
-                if not request.path.startswith("/accounts/two-factor/"):
-                    return redirect("two_factor")
+            elif (
+                policy.requires_two_factor(user)
+                and not user.is_verified()  # type: ignore[attr-defined]  # added by OTPMiddleware
+                and not request.path.startswith("/accounts/two-factor/")
+            ):
+                return redirect("two_factor")
         return self.get_response(request)

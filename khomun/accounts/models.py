@@ -40,7 +40,9 @@ class RoleAssignment(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "role", "orgunit"], name="roleassignment_unique")
+            models.UniqueConstraint(
+                fields=["user", "role", "orgunit"], name="roleassignment_unique"
+            )
         ]
         verbose_name = _("บทบาท")
         verbose_name_plural = _("บทบาท")
@@ -58,6 +60,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
 
     @staticmethod
     def hash(key: str) -> str:
@@ -87,3 +92,6 @@ class AuditEvent(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = _("บันทึกการใช้งาน")
         verbose_name_plural = _("บันทึกการใช้งาน")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.username}"

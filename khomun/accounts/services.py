@@ -25,9 +25,7 @@ from khomun.accounts.choices import AuditAction, Role
 from khomun.accounts.models import ApiToken, RoleAssignment, User
 from khomun.orgunits.models import OrgUnit
 
-PASSWORD_ALPHABET = "".join(
-    c for c in string.ascii_letters + string.digits if c not in "0O1lI"
-)
+PASSWORD_ALPHABET = "".join(c for c in string.ascii_letters + string.digits if c not in "0O1lI")
 CSV_COLUMNS = ["username", "first_name", "last_name", "email", "role", "orgunit", "position"]
 
 
@@ -69,9 +67,7 @@ def _resolve_unit(code: str, row: int | None) -> OrgUnit:
 def _check_role(role: str, row: int | None) -> str:
     if role not in Role.values:
         allowed = ", ".join(Role.values)
-        raise AccountError(
-            f"ไม่รู้จักบทบาท “{role}” (ใช้ได้: {allowed})", field="role", row=row
-        )
+        raise AccountError(f"ไม่รู้จักบทบาท “{role}” (ใช้ได้: {allowed})", field="role", row=row)
     return role
 
 
@@ -101,7 +97,8 @@ def create_account(
     if len(username) > 150 or not all(c.isalnum() or c in "@.+-_" for c in username):
         raise AccountError(
             "ชื่อผู้ใช้ใช้ได้เฉพาะตัวอักษร ตัวเลข และ @ . + - _ ไม่เกิน 150 ตัว",
-            field="username", row=row,
+            field="username",
+            row=row,
         )
     if User.objects.filter(username__iexact=username).exists():
         raise AccountError(f"มีชื่อผู้ใช้ “{username}” อยู่แล้ว", field="username", row=row)
@@ -115,17 +112,23 @@ def create_account(
     if unit.level not in policy.ROLE_LEVELS[role]:
         raise AccountError(
             f"บทบาท {Role(role).label} ใช้กับหน่วยระดับ{unit.get_level_display()}ไม่ได้",
-            field="orgunit", row=row,
+            field="orgunit",
+            row=row,
         )
     if actor is not None and not policy.can_grant(actor, role, unit):
         raise AccountError(
             f"ท่านไม่มีสิทธิ์สร้างบัญชีบทบาท {Role(role).label} ที่ {unit.name_th}",
-            field="role", row=row,
+            field="role",
+            row=row,
         )
     password = password if password is not None else random_password()
     user = User(
-        username=username, first_name=first_name.strip(), last_name=last_name.strip(),
-        email=email.strip(), position=position.strip(), must_change_password=must_change,
+        username=username,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        email=email.strip(),
+        position=position.strip(),
+        must_change_password=must_change,
     )
     try:
         validate_password(password, user)
@@ -138,13 +141,19 @@ def create_account(
         actor_user = actor if isinstance(actor, User) else None
         audit.record(AuditAction.ACCOUNT_CREATED, request=request, actor=actor_user, target=user)
         audit.record(
-            AuditAction.ROLE_GRANTED, request=request, actor=actor_user, target=user,
-            role=role, orgunit=unit.code,
+            AuditAction.ROLE_GRANTED,
+            request=request,
+            actor=actor_user,
+            target=user,
+            role=role,
+            orgunit=unit.code,
         )
     return NewAccount(user, password)
 
 
-def import_accounts_csv(actor: Any, data: bytes, request: HttpRequest | None = None) -> list[NewAccount]:
+def import_accounts_csv(
+    actor: Any, data: bytes, request: HttpRequest | None = None
+) -> list[NewAccount]:
     """Create every account of a CSV file, or none: the first bad row stops everything.
 
     Columns: username, first_name, last_name, email, role, orgunit[, position].
@@ -169,10 +178,15 @@ def import_accounts_csv(actor: Any, data: bytes, request: HttpRequest | None = N
             created.append(
                 create_account(
                     actor,
-                    username=row["username"] or "", role=(row["role"] or "").strip(),
-                    orgunit_code=row["orgunit"] or "", first_name=row["first_name"] or "",
-                    last_name=row["last_name"] or "", email=(row["email"] or "").strip(),
-                    position=row.get("position") or "", request=request, row=row_number,
+                    username=row["username"] or "",
+                    role=(row["role"] or "").strip(),
+                    orgunit_code=row["orgunit"] or "",
+                    first_name=row["first_name"] or "",
+                    last_name=row["last_name"] or "",
+                    email=(row["email"] or "").strip(),
+                    position=row.get("position") or "",
+                    request=request,
+                    row=row_number,
                 )
             )
         if not created:
@@ -180,8 +194,9 @@ def import_accounts_csv(actor: Any, data: bytes, request: HttpRequest | None = N
     return created
 
 
-def grant_role(actor: Any, user: User, role: str, orgunit_code: str,
-               request: HttpRequest | None = None) -> RoleAssignment:
+def grant_role(
+    actor: Any, user: User, role: str, orgunit_code: str, request: HttpRequest | None = None
+) -> RoleAssignment:
     role = _check_role(role, None)
     unit = _resolve_unit(orgunit_code, None)
     if unit.level not in policy.ROLE_LEVELS[role]:
@@ -189,26 +204,39 @@ def grant_role(actor: Any, user: User, role: str, orgunit_code: str,
             f"บทบาท {Role(role).label} ใช้กับหน่วยระดับ{unit.get_level_display()}ไม่ได้",
             field="orgunit",
         )
-    if actor is not None and not (policy.can_grant(actor, role, unit)
-                                  and policy.can_manage_user(actor, user)):
+    if actor is not None and not (
+        policy.can_grant(actor, role, unit) and policy.can_manage_user(actor, user)
+    ):
         raise AccountError("ท่านไม่มีสิทธิ์มอบบทบาทนี้", field="role")
     with transaction.atomic():
         assignment, _ = RoleAssignment.objects.get_or_create(user=user, role=role, orgunit=unit)
-        audit.record(AuditAction.ROLE_GRANTED, request=request,
-                     actor=actor if isinstance(actor, User) else None, target=user,
-                     role=role, orgunit=unit.code)
+        audit.record(
+            AuditAction.ROLE_GRANTED,
+            request=request,
+            actor=actor if isinstance(actor, User) else None,
+            target=user,
+            role=role,
+            orgunit=unit.code,
+        )
     policy.forget(user)
     return assignment
 
 
 def revoke_role(actor: Any, assignment: RoleAssignment, request: HttpRequest | None = None) -> None:
-    if actor is not None and not (policy.can_grant(actor, assignment.role, assignment.orgunit)
-                                  and policy.can_manage_user(actor, assignment.user)):
+    if actor is not None and not (
+        policy.can_grant(actor, assignment.role, assignment.orgunit)
+        and policy.can_manage_user(actor, assignment.user)
+    ):
         raise AccountError("ท่านไม่มีสิทธิ์ถอนบทบาทนี้", field="role")
     with transaction.atomic():
-        audit.record(AuditAction.ROLE_REVOKED, request=request,
-                     actor=actor if isinstance(actor, User) else None, target=assignment.user,
-                     role=assignment.role, orgunit=assignment.orgunit.code)
+        audit.record(
+            AuditAction.ROLE_REVOKED,
+            request=request,
+            actor=actor if isinstance(actor, User) else None,
+            target=assignment.user,
+            role=assignment.role,
+            orgunit=assignment.orgunit.code,
+        )
         assignment.delete()
     policy.forget(assignment.user)
 
@@ -222,8 +250,12 @@ def reset_password(actor: Any, user: User, request: HttpRequest | None = None) -
     user.must_change_password = True
     with transaction.atomic():
         user.save(update_fields=["password", "must_change_password"])
-        audit.record(AuditAction.PASSWORD_RESET, request=request,
-                     actor=actor if isinstance(actor, User) else None, target=user)
+        audit.record(
+            AuditAction.PASSWORD_RESET,
+            request=request,
+            actor=actor if isinstance(actor, User) else None,
+            target=user,
+        )
     return password
 
 

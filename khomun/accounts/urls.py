@@ -8,7 +8,8 @@ urlpatterns = [
     path(
         "login/",
         auth_views.LoginView.as_view(
-            template_name="accounts/login.html", authentication_form=LoginForm,
+            template_name="accounts/login.html",
+            authentication_form=LoginForm,
             redirect_authenticated_user=True,
         ),
         name="login",
@@ -19,6 +20,8 @@ urlpatterns = [
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_create, name="user_create"),
     path("users/import/", views.user_import, name="user_import"),
-    path("users/<int:user_id>/reset-password/", views.user_reset_password, name="user_reset_password"),
+    path(
+        "users/<int:user_id>/reset-password/", views.user_reset_password, name="user_reset_password"
+    ),
     path("audit/", views.audit_log, name="audit_log"),
 ]

@@ -39,7 +39,11 @@ def password_change(request: HttpRequest) -> HttpResponse:
         update_session_auth_hash(request, user)
         messages.success(request, _("เปลี่ยนรหัสผ่านเรียบร้อยแล้ว"))
         return redirect("home")
-    return render(request, "accounts/password_change.html", {"form": form, "forced": user.must_change_password})
+    return render(
+        request,
+        "accounts/password_change.html",
+        {"form": form, "forced": user.must_change_password},
+    )
 
 
 def _qr_svg(uri: str) -> str:
@@ -97,11 +101,15 @@ def user_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             new = services.create_account(
-                request.user, request=request,
-                username=form.cleaned_data["username"], role=form.cleaned_data["role"],
+                request.user,
+                request=request,
+                username=form.cleaned_data["username"],
+                role=form.cleaned_data["role"],
                 orgunit_code=form.cleaned_data["orgunit"],
-                first_name=form.cleaned_data["first_name"], last_name=form.cleaned_data["last_name"],
-                email=form.cleaned_data["email"], position=form.cleaned_data["position"],
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                email=form.cleaned_data["email"],
+                position=form.cleaned_data["position"],
             )
         except services.AccountError as exc:
             form.add_error(exc.field or None, exc.message)
@@ -155,6 +163,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         events = events.filter(action=action)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(
-        request, "accounts/audit_log.html",
+        request,
+        "accounts/audit_log.html",
         {"page": page, "action": action, "actions": AuditAction.choices},
     )

@@ -6,31 +6,47 @@ from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
 
 from khomun.accounts import policy
+from khomun.accounts.models import User
 from khomun.api.errors import ApiError
-from khomun.api.schemas import LevelName, MeOut, OrgUnitOut, OrgUnitPage
+from khomun.api.schemas import LevelName, MeOut, OrgUnitOut, OrgUnitPage, RoleOut
 from khomun.orgunits.models import OrgUnit
 
 router = Router()
 
 
 def orgunit_out(unit: OrgUnit, parent_code: str | None) -> OrgUnitOut:
-    return OrgUnitOut(
-        code=unit.code, name_th=unit.name_th, name_en=unit.name_en,
-        level=unit.level, parent=parent_code,  # type: ignore[arg-type]
+    return OrgUnitOut.model_validate(
+        {
+            "code": unit.code,
+            "name_th": unit.name_th,
+            "name_en": unit.name_en,
+            "level": unit.level,
+            "parent": parent_code,
+        }
     )
 
 
 @router.get("/me", response=MeOut, summary="The calling user, their roles and scope")
 def me(request: HttpRequest) -> MeOut:
     user = request.user
+    assert isinstance(user, User)  # the token auth always sets a real user
     assignments = policy.assignments(user)
-    roles = []
-    for a in assignments:
-        parent = a.orgunit.ancestor_codes()[-1] if a.orgunit.parent_id else None
-        roles.append({"role": a.role, "orgunit": orgunit_out(a.orgunit, parent)})
+    roles = [
+        RoleOut(
+            role=a.role,
+            orgunit=orgunit_out(
+                a.orgunit, a.orgunit.ancestor_codes()[-1] if a.orgunit.parent_id else None
+            ),
+        )
+        for a in assignments
+    ]
     return MeOut(
-        username=user.username, name=user.get_full_name(), email=user.email,  # type: ignore[union-attr]
-        language=user.language, roles=roles, scope=sorted({a.orgunit.code for a in assignments}),  # type: ignore[union-attr, arg-type]
+        username=user.username,
+        name=user.get_full_name(),
+        email=user.email,
+        language=user.language,
+        roles=roles,
+        scope=sorted({a.orgunit.code for a in assignments}),
     )
 
 
@@ -42,7 +58,8 @@ class OrgUnitFilter(Schema):
 
 
 @router.get(
-    "/orgunits", response=OrgUnitPage,
+    "/orgunits",
+    response=OrgUnitPage,
     summary="Org units in the caller's scope (and the units above it)",
 )
 def orgunits(request: HttpRequest, filters: Query[OrgUnitFilter]) -> OrgUnitPage:
@@ -67,4 +84,3 @@ def orgunits(request: HttpRequest, filters: Query[OrgUnitFilter]) -> OrgUnitPage
     page = qs[filters.offset : filters.offset + filters.limit]
     items = [orgunit_out(u, u.parent.code if u.parent else None) for u in page]
     return OrgUnitPage(items=items, count=total)
-

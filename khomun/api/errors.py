@@ -35,7 +35,10 @@ class ApiError(Exception):
 
 
 def error_response(
-    api: NinjaAPI, request: HttpRequest, status: int, message: str,
+    api: NinjaAPI,
+    request: HttpRequest,
+    status: int,
+    message: str,
     errors: dict[str, list[str]] | None = None,
 ) -> HttpResponse:
     errors = errors or {}
@@ -47,13 +50,18 @@ def error_response(
 def _validation_errors(exc: NinjaValidationError) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for item in exc.errors:
-        loc = [str(p) for p in item.get("loc", []) if p not in ("body", "query", "path", "payload", "form")]
+        loc = [
+            str(p)
+            for p in item.get("loc", [])
+            if p not in ("body", "query", "path", "payload", "form")
+        ]
         field = ".".join(loc) or "request"
         if item.get("type") == "missing":
             text = _("กรุณาระบุ %(field)s") % {"field": field}
         else:
             text = _("ค่าของ %(field)s ไม่ถูกต้อง: %(detail)s") % {
-                "field": field, "detail": item.get("msg", "")
+                "field": field,
+                "detail": item.get("msg", ""),
             }
         errors.setdefault(field, []).append(text)
     return errors
@@ -74,7 +82,9 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(AuthenticationError)
     def on_auth(request: HttpRequest, exc: Any) -> HttpResponse:
         return error_response(
-            api, request, 401,
+            api,
+            request,
+            401,
             _("ต้องยืนยันตัวตนด้วยโทเค็น: ส่งส่วนหัว Authorization: Bearer <โทเค็น>"),
         )
 

@@ -185,7 +185,8 @@ def parse_expression(expr: str) -> ast.Expression:
         raise ExpressionError(f"นิพจน์เขียนไม่ถูกต้อง ({exc.msg})") from exc
     for node in ast.walk(tree):
         if not isinstance(node, ALLOWED_NODES):
-            raise ExpressionError(f"นิพจน์ใช้ {type(node).__name__} ไม่ได้ (ใช้ได้เฉพาะตัวเลข ชื่อฟิลด์ และเครื่องหมายคำนวณ/เปรียบเทียบ)")
+            allowed = "ใช้ได้เฉพาะตัวเลข ชื่อฟิลด์ และเครื่องหมายคำนวณ/เปรียบเทียบ"
+            raise ExpressionError(f"นิพจน์ใช้ {type(node).__name__} ไม่ได้ ({allowed})")
         if isinstance(node, ast.Constant) and (
             isinstance(node.value, bool) or not isinstance(node.value, int | float)
         ):
@@ -282,22 +283,25 @@ def _where(path: Iterable[str | int]) -> str:
 
 
 def _schema_message(error: SchemaError) -> str:
-    value = error.instance
+    value: Any = error.instance
+    expected: Any = error.validator_value
     match error.validator:
         case "required":
             missing = error.message.split("'")[1] if "'" in error.message else error.message
             return f"ขาดคีย์ที่ต้องมี {missing!r}"
         case "additionalProperties":
-            return f"มีคีย์ที่ไม่รู้จัก ({error.message})"
+            schema: Any = error.schema
+            unknown = sorted(set(value) - set(schema.get("properties", {})))
+            return f"มีคีย์ที่ไม่รู้จัก: {', '.join(map(str, unknown))}"
         case "enum":
-            allowed = ", ".join(map(str, error.validator_value))
+            allowed = ", ".join(map(str, expected))
             return f"ค่า {value!r} ไม่อยู่ในค่าที่ใช้ได้: {allowed}"
         case "type":
-            return f"ชนิดข้อมูลไม่ถูกต้อง ({value!r}) ต้องเป็น {error.validator_value}"
+            return f"ชนิดข้อมูลไม่ถูกต้อง ({value!r}) ต้องเป็น {expected}"
         case "pattern":
-            return f"ค่า {value!r} ไม่ตรงรูปแบบ {error.validator_value}"
+            return f"ค่า {value!r} ไม่ตรงรูปแบบ {expected}"
         case "minimum" | "maximum":
-            return f"ค่า {value!r} อยู่นอกช่วงที่ใช้ได้ ({error.validator} {error.validator_value})"
+            return f"ค่า {value!r} อยู่นอกช่วงที่ใช้ได้ ({error.validator} {expected})"
         case "minItems" | "minLength":
             return "ต้องไม่ว่าง"
         case "uniqueItems":
@@ -479,10 +483,9 @@ def _check_due_dates(due: Sequence[str]) -> None:
     previous = -1
     for index, text in enumerate(due):
         month = int(text[:2])
-        if len(text) > 2:
-            # Any year will do except a leap one: 29 February is not a yearly deadline.
-            if int(text[3:]) > calendar.monthrange(2019, month)[1]:
-                raise _Problem(f"periods.due[{index}]", f"ไม่มีวันที่ {text!r} ในปฏิทิน")
+        # Any year will do except a leap one: 29 February is not a yearly deadline.
+        if len(text) > 2 and int(text[3:]) > calendar.monthrange(2019, month)[1]:
+            raise _Problem(f"periods.due[{index}]", f"ไม่มีวันที่ {text!r} ในปฏิทิน")
         fiscal_month = (month - 10) % 12  # October is the first month of the fiscal year
         if fiscal_month <= previous:
             raise _Problem(f"periods.due[{index}]", "วันครบกำหนดต้องเรียงตามปีงบประมาณ (ต.ค. ก่อน)")

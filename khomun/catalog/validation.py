@@ -400,7 +400,9 @@ class _NotEntered(Exception):
     pass
 
 
-def evaluate(expr: str, values: Mapping[str, Decimal], *, known: frozenset[str] | None = None) -> object:
+def evaluate(
+    expr: str, values: Mapping[str, Decimal], *, known: frozenset[str] | None = None
+) -> object:
     """Evaluate a rule expression over field values, without Python's eval.
 
     Only numbers, names in `values` (or in `known`, meaning a field not entered

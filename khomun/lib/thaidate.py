@@ -9,9 +9,10 @@ import datetime as dt
 from pythainlp.util import arabic_digit_to_thai_digit, thai_strftime
 
 BE_OFFSET = 543
-ENGLISH_MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+ENGLISH_MONTHS = [
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+]  # fmt: skip
 
 
 def be_year(day: dt.date) -> int:
@@ -35,7 +36,9 @@ def thai_digits(value: object) -> str:
     return arabic_digit_to_thai_digit(str(value))
 
 
-def format_date(day: dt.date, *, short: bool = False, digits: bool = False, lang: str = "th") -> str:
+def format_date(
+    day: dt.date, *, short: bool = False, digits: bool = False, lang: str = "th"
+) -> str:
     """A date in Buddhist Era: "22 มีนาคม 2562", short "22 มี.ค. 2562", or Thai digits."""
     if isinstance(day, dt.datetime):
         day = day.date()

@@ -42,7 +42,9 @@ class OrgUnit(models.Model):
         verbose_name_plural = _("หน่วยพื้นที่")
         indexes = [
             # varchar_pattern_ops lets PostgreSQL use the index for LIKE 'TH/52/%'.
-            models.Index(fields=["path"], name="orgunit_path_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["path"], name="orgunit_path_prefix", opclasses=["varchar_pattern_ops"]
+            ),
             models.Index(fields=["level", "path"], name="orgunit_level_path"),
         ]
 
@@ -70,8 +72,11 @@ class OrgUnit(models.Model):
     def full_name(self) -> str:
         """The name with its level word in the user's language."""
         if get_language() == "en" and self.name_en:
-            suffix = {Level.PROVINCE: " Province", Level.DISTRICT: " District",
-                      Level.SUBDISTRICT: " Subdistrict"}.get(Level(self.level), "")
+            suffix = {
+                Level.PROVINCE: " Province",
+                Level.DISTRICT: " District",
+                Level.SUBDISTRICT: " Subdistrict",
+            }.get(Level(self.level), "")
             return f"{self.name_en}{suffix}"
         return self.full_name_th
 

@@ -60,34 +60,63 @@ def load_orgunits() -> LoadSummary:
     Bangkok has no CDD office and its เขต/แขวง are not CDD districts, so Bangkok is
     kept as a province marked without an office and its subdivisions are left out.
     """
-    _upsert([OrgUnit(code=COUNTRY_CODE, name_th="ประเทศไทย", name_en="Thailand",
-                     level=Level.COUNTRY, path=f"{COUNTRY_CODE}/")])
+    _upsert(
+        [
+            OrgUnit(
+                code=COUNTRY_CODE,
+                name_th="ประเทศไทย",
+                name_en="Thailand",
+                level=Level.COUNTRY,
+                path=f"{COUNTRY_CODE}/",
+            )
+        ]
+    )
     root_id = OrgUnit.objects.get(code=COUNTRY_CODE).pk
     provinces = geothai.provinces()
-    _upsert([
-        OrgUnit(code=p.code, name_th=p.name_th, name_en=p.name_en, level=Level.PROVINCE,
-                parent_id=root_id, path=f"{COUNTRY_CODE}/{p.code}/",
-                has_cdd_office=p.code != BANGKOK_CODE)
-        for p in provinces
-    ])
+    _upsert(
+        [
+            OrgUnit(
+                code=p.code,
+                name_th=p.name_th,
+                name_en=p.name_en,
+                level=Level.PROVINCE,
+                parent_id=root_id,
+                path=f"{COUNTRY_CODE}/{p.code}/",
+                has_cdd_office=p.code != BANGKOK_CODE,
+            )
+            for p in provinces
+        ]
+    )
     province_ids = _ids(Level.PROVINCE)
-    districts = [
-        d for p in provinces if p.code != BANGKOK_CODE for d in geothai.districts(p.code)
-    ]
-    _upsert([
-        OrgUnit(code=d.code, name_th=d.name_th, name_en=d.name_en, level=Level.DISTRICT,
+    districts = [d for p in provinces if p.code != BANGKOK_CODE for d in geothai.districts(p.code)]
+    _upsert(
+        [
+            OrgUnit(
+                code=d.code,
+                name_th=d.name_th,
+                name_en=d.name_en,
+                level=Level.DISTRICT,
                 parent_id=province_ids[d.province_code],
-                path=f"{COUNTRY_CODE}/{d.province_code}/{d.code}/")
-        for d in districts
-    ])
+                path=f"{COUNTRY_CODE}/{d.province_code}/{d.code}/",
+            )
+            for d in districts
+        ]
+    )
     district_ids = _ids(Level.DISTRICT)
     subdistricts = [s for d in districts for s in geothai.subdistricts(d.code)]
-    _upsert([
-        OrgUnit(code=s.code, name_th=s.name_th, name_en=s.name_en, level=Level.SUBDISTRICT,
+    _upsert(
+        [
+            OrgUnit(
+                code=s.code,
+                name_th=s.name_th,
+                name_en=s.name_en,
+                level=Level.SUBDISTRICT,
                 parent_id=district_ids[s.district_code],
-                path=f"{COUNTRY_CODE}/{s.province_code}/{s.district_code}/{s.code}/")
-        for s in subdistricts
-    ])
+                path=f"{COUNTRY_CODE}/{s.province_code}/{s.district_code}/{s.code}/",
+            )
+            for s in subdistricts
+        ]
+    )
     offices = ensure_offices()
     return LoadSummary(len(provinces), len(districts), len(subdistricts), offices)
 

@@ -14,18 +14,35 @@ PRODUCTION = {
 
 
 def run_khomun(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in (
-        "SECRET_KEY", "DEBUG", "SECURE_SSL_REDIRECT", "SECURE_COOKIES", "SECURE_HSTS_SECONDS",
-        "STATIC_MANIFEST", "WHITENOISE_USE_FINDERS", "DATABASE_URL", "REDIS_URL")}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in (
+            "SECRET_KEY",
+            "DEBUG",
+            "SECURE_SSL_REDIRECT",
+            "SECURE_COOKIES",
+            "SECURE_HSTS_SECONDS",
+            "STATIC_MANIFEST",
+            "WHITENOISE_USE_FINDERS",
+            "DATABASE_URL",
+            "REDIS_URL",
+        )
+    }
     return subprocess.run(
-        [sys.executable, "-m", "khomun", *args], env={**clean, **env},
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "-m", "khomun", *args],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
 def test_production_settings_pass_the_deploy_check_without_warnings(tmp_path):
-    result = run_khomun("check", "--deploy", "--fail-level", "WARNING",
-                        KHOMUN_VAR_DIR=str(tmp_path), **PRODUCTION)
+    result = run_khomun(
+        "check", "--deploy", "--fail-level", "WARNING", KHOMUN_VAR_DIR=str(tmp_path), **PRODUCTION
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -36,10 +53,13 @@ def test_a_missing_secret_key_stops_start_up(tmp_path):
     assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
 
 
-@pytest.mark.parametrize(("name", "value", "message"), [
-    ("DEBUG", "maybe", "DEBUG must be true or false"),
-    ("AXES_FAILURE_LIMIT", "five", "AXES_FAILURE_LIMIT must be a whole number"),
-])
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("DEBUG", "maybe", "DEBUG must be true or false"),
+        ("AXES_FAILURE_LIMIT", "five", "AXES_FAILURE_LIMIT must be a whole number"),
+    ],
+)
 def test_bad_values_fail_loudly(tmp_path, name, value, message):
     result = run_khomun("check", KHOMUN_VAR_DIR=str(tmp_path), **{**PRODUCTION, name: value})
     assert result.returncode != 0 and message in result.stderr

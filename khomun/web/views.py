@@ -46,9 +46,15 @@ def orgunit_detail(request: HttpRequest, code: str) -> HttpResponse:
     if policy.can_manage_orgunit(request.user, unit):
         accounts = User.objects.filter(roles__orgunit=unit).distinct().count()
     return render(
-        request, "web/orgunit.html",
-        {"unit": unit, "ancestors": ancestors, "children": children, "office": office,
-         "accounts": accounts},
+        request,
+        "web/orgunit.html",
+        {
+            "unit": unit,
+            "ancestors": ancestors,
+            "children": children,
+            "office": office,
+            "accounts": accounts,
+        },
     )
 
 

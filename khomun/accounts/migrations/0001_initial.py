@@ -9,89 +9,269 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('orgunits', '0001_initial'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("orgunits", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('position', models.CharField(blank=True, max_length=200, verbose_name='ตำแหน่ง')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='โทรศัพท์')),
-                ('language', models.CharField(choices=[('th', 'ไทย'), ('en', 'English')], default='th', max_length=5, verbose_name='ภาษา')),
-                ('must_change_password', models.BooleanField(default=True, verbose_name='ต้องเปลี่ยนรหัสผ่านเมื่อเข้าสู่ระบบ')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                ("position", models.CharField(blank=True, max_length=200, verbose_name="ตำแหน่ง")),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="โทรศัพท์")),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("th", "ไทย"), ("en", "English")],
+                        default="th",
+                        max_length=5,
+                        verbose_name="ภาษา",
+                    ),
+                ),
+                (
+                    "must_change_password",
+                    models.BooleanField(default=True, verbose_name="ต้องเปลี่ยนรหัสผ่านเมื่อเข้าสู่ระบบ"),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ผู้ใช้',
-                'verbose_name_plural': 'ผู้ใช้',
+                "verbose_name": "ผู้ใช้",
+                "verbose_name_plural": "ผู้ใช้",
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key_hash', models.CharField(max_length=64, unique=True)),
-                ('prefix', models.CharField(max_length=8)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key_hash", models.CharField(max_length=64, unique=True)),
+                ("prefix", models.CharField(max_length=8)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='เวลา')),
-                ('action', models.CharField(choices=[('login', 'เข้าสู่ระบบ'), ('login_failed', 'เข้าสู่ระบบไม่สำเร็จ'), ('locked_out', 'บัญชีถูกล็อก'), ('logout', 'ออกจากระบบ'), ('password_changed', 'เปลี่ยนรหัสผ่าน'), ('password_reset', 'ตั้งรหัสผ่านใหม่โดยผู้ดูแล'), ('account_created', 'สร้างบัญชี'), ('account_disabled', 'ระงับบัญชี'), ('role_granted', 'มอบบทบาท'), ('role_revoked', 'ถอนบทบาท'), ('token_issued', 'ออกโทเค็น API'), ('two_factor_enabled', 'เปิดใช้การยืนยันสองขั้นตอน'), ('two_factor_failed', 'รหัสยืนยันสองขั้นตอนไม่ถูกต้อง')], max_length=24, verbose_name='เหตุการณ์')),
-                ('username', models.CharField(blank=True, max_length=150, verbose_name='ชื่อผู้ใช้')),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='ที่อยู่ IP')),
-                ('user_agent', models.CharField(blank=True, max_length=300)),
-                ('scope_path', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('detail', models.JSONField(blank=True, default=dict)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('target', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="เวลา")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("login", "เข้าสู่ระบบ"),
+                            ("login_failed", "เข้าสู่ระบบไม่สำเร็จ"),
+                            ("locked_out", "บัญชีถูกล็อก"),
+                            ("logout", "ออกจากระบบ"),
+                            ("password_changed", "เปลี่ยนรหัสผ่าน"),
+                            ("password_reset", "ตั้งรหัสผ่านใหม่โดยผู้ดูแล"),
+                            ("account_created", "สร้างบัญชี"),
+                            ("account_disabled", "ระงับบัญชี"),
+                            ("role_granted", "มอบบทบาท"),
+                            ("role_revoked", "ถอนบทบาท"),
+                            ("token_issued", "ออกโทเค็น API"),
+                            ("two_factor_enabled", "เปิดใช้การยืนยันสองขั้นตอน"),
+                            ("two_factor_failed", "รหัสยืนยันสองขั้นตอนไม่ถูกต้อง"),
+                        ],
+                        max_length=24,
+                        verbose_name="เหตุการณ์",
+                    ),
+                ),
+                ("username", models.CharField(blank=True, max_length=150, verbose_name="ชื่อผู้ใช้")),
+                (
+                    "ip_address",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="ที่อยู่ IP"),
+                ),
+                ("user_agent", models.CharField(blank=True, max_length=300)),
+                ("scope_path", models.CharField(blank=True, db_index=True, max_length=64)),
+                ("detail", models.JSONField(blank=True, default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'บันทึกการใช้งาน',
-                'verbose_name_plural': 'บันทึกการใช้งาน',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "บันทึกการใช้งาน",
+                "verbose_name_plural": "บันทึกการใช้งาน",
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='RoleAssignment',
+            name="RoleAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('department_admin', 'ผู้ดูแลระบบระดับกรม'), ('bureau_owner', 'เจ้าของข้อมูลระดับสำนัก/กอง'), ('province_admin', 'ผู้ดูแลระบบระดับจังหวัด'), ('province_recorder', 'ผู้บันทึกข้อมูลระดับจังหวัด'), ('district_recorder', 'ผู้บันทึกข้อมูลระดับอำเภอ'), ('district_head', 'พัฒนาการอำเภอ'), ('executive', 'ผู้บริหาร (ดูอย่างเดียว)')], max_length=24, verbose_name='บทบาท')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('orgunit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgunits.orgunit')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='roles', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("department_admin", "ผู้ดูแลระบบระดับกรม"),
+                            ("bureau_owner", "เจ้าของข้อมูลระดับสำนัก/กอง"),
+                            ("province_admin", "ผู้ดูแลระบบระดับจังหวัด"),
+                            ("province_recorder", "ผู้บันทึกข้อมูลระดับจังหวัด"),
+                            ("district_recorder", "ผู้บันทึกข้อมูลระดับอำเภอ"),
+                            ("district_head", "พัฒนาการอำเภอ"),
+                            ("executive", "ผู้บริหาร (ดูอย่างเดียว)"),
+                        ],
+                        max_length=24,
+                        verbose_name="บทบาท",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "orgunit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgunits.orgunit",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="roles",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'บทบาท',
-                'verbose_name_plural': 'บทบาท',
-                'constraints': [models.UniqueConstraint(fields=('user', 'role', 'orgunit'), name='roleassignment_unique')],
+                "verbose_name": "บทบาท",
+                "verbose_name_plural": "บทบาท",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "role", "orgunit"), name="roleassignment_unique"
+                    )
+                ],
             },
         ),
     ]

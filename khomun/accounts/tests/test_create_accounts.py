@@ -8,8 +8,13 @@ from khomun.accounts.models import AuditEvent, RoleAssignment, User
 from khomun.accounts.services import AccountError, create_account, random_password
 
 NEW_RECORDER = {
-    "username": "hangchat.recorder", "first_name": "สมศรี", "last_name": "ดีงาม",
-    "email": "", "position": "", "role": "district_recorder", "orgunit": "5202",
+    "username": "hangchat.recorder",
+    "first_name": "สมศรี",
+    "last_name": "ดีงาม",
+    "email": "",
+    "position": "",
+    "role": "district_recorder",
+    "orgunit": "5202",
 }
 
 
@@ -26,7 +31,9 @@ def test_a_province_admin_creates_a_district_account_with_a_random_password(
     assert user.must_change_password
     assert "hangchat" not in password.lower() and "5202" not in password
     assert RoleAssignment.objects.get(user=user).orgunit.code == "5202"
-    assert AuditEvent.objects.filter(action="role_granted", target=user, actor=lampang_admin).exists()
+    assert AuditEvent.objects.filter(
+        action="role_granted", target=user, actor=lampang_admin
+    ).exists()
 
 
 def test_a_province_admin_cannot_create_accounts_in_another_province(lampang_admin, client_for):
@@ -37,7 +44,9 @@ def test_a_province_admin_cannot_create_accounts_in_another_province(lampang_adm
 
 
 def test_a_role_at_the_wrong_level_is_refused(lampang_admin, client_for):
-    response = client_for(lampang_admin).post(reverse("user_create"), {**NEW_RECORDER, "orgunit": "52"})
+    response = client_for(lampang_admin).post(
+        reverse("user_create"), {**NEW_RECORDER, "orgunit": "52"}
+    )
     assert "ใช้กับหน่วยระดับจังหวัดไม่ได้" in response.content.decode()
 
 
@@ -128,6 +137,12 @@ def test_random_passwords_are_strong_and_different():
 
 
 def test_a_cli_created_account_may_keep_its_password(orgtree):
-    new = create_account(None, username="script", role="executive", orgunit_code="TH",
-                         password="a long enough password 1", must_change=False)
+    new = create_account(
+        None,
+        username="script",
+        role="executive",
+        orgunit_code="TH",
+        password="a long enough password 1",
+        must_change=False,
+    )
     assert not new.user.must_change_password

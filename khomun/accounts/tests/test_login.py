@@ -61,7 +61,11 @@ def test_the_first_login_forces_a_password_change(make_user):
     assert response.status_code == 302 and response["Location"] == reverse("password_change")
     response = client.post(
         reverse("password_change"),
-        {"old_password": PASSWORD, "new_password1": "Lampang-new-2569!", "new_password2": "Lampang-new-2569!"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Lampang-new-2569!",
+            "new_password2": "Lampang-new-2569!",
+        },
     )
     assert response.status_code == 302
     assert client.get("/").status_code == 200

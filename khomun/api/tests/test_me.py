@@ -9,8 +9,13 @@ def test_it_returns_the_user_roles_and_scope(lampang_recorder, api_client):
     assert body["roles"] == [
         {
             "role": "district_recorder",
-            "orgunit": {"code": "5201", "name_th": "เมืองลำปาง", "name_en": "Mueang Lampang",
-                        "level": "district", "parent": "52"},
+            "orgunit": {
+                "code": "5201",
+                "name_th": "เมืองลำปาง",
+                "name_en": "Mueang Lampang",
+                "level": "district",
+                "parent": "52",
+            },
         }
     ]
     assert body["scope"] == ["5201"]

@@ -11,8 +11,11 @@ def test_it_lists_the_districts_of_a_province(lampang_admin, api_client):
     body = response.json()
     assert body["count"] == 13
     assert body["items"][0] == {
-        "code": "5201", "name_th": "เมืองลำปาง", "name_en": "Mueang Lampang",
-        "level": "district", "parent": "52",
+        "code": "5201",
+        "name_th": "เมืองลำปาง",
+        "name_en": "Mueang Lampang",
+        "level": "district",
+        "parent": "52",
     }
 
 
@@ -61,7 +64,9 @@ def test_paging_slices_the_list(dept_admin, api_client):
     assert len(first) == 5 and len(second) == 5 and not set(first) & set(second)
 
 
-def test_listing_is_a_fixed_number_of_queries(dept_admin, api_client, django_assert_max_num_queries):
+def test_listing_is_a_fixed_number_of_queries(
+    dept_admin, api_client, django_assert_max_num_queries
+):
     client = api_client(dept_admin)
     client.get("/api/v1/orgunits?level=district&limit=10")
     with django_assert_max_num_queries(6):

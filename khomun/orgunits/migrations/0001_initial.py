@@ -5,72 +5,144 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='OrgUnit',
+            name="OrgUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=8, unique=True, verbose_name='รหัส')),
-                ('name_th', models.CharField(max_length=120, verbose_name='ชื่อภาษาไทย')),
-                ('name_en', models.CharField(blank=True, max_length=120, verbose_name='ชื่อภาษาอังกฤษ')),
-                ('level', models.CharField(choices=[('country', 'ประเทศ'), ('province', 'จังหวัด'), ('district', 'อำเภอ'), ('subdistrict', 'ตำบล'), ('village', 'หมู่บ้าน')], max_length=12, verbose_name='ระดับ')),
-                ('path', models.CharField(editable=False, max_length=64, unique=True)),
-                ('has_cdd_office', models.BooleanField(default=True, verbose_name='มีสำนักงานพัฒนาชุมชน')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='orgunits.orgunit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=8, unique=True, verbose_name="รหัส")),
+                ("name_th", models.CharField(max_length=120, verbose_name="ชื่อภาษาไทย")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=120, verbose_name="ชื่อภาษาอังกฤษ"),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("country", "ประเทศ"),
+                            ("province", "จังหวัด"),
+                            ("district", "อำเภอ"),
+                            ("subdistrict", "ตำบล"),
+                            ("village", "หมู่บ้าน"),
+                        ],
+                        max_length=12,
+                        verbose_name="ระดับ",
+                    ),
+                ),
+                ("path", models.CharField(editable=False, max_length=64, unique=True)),
+                (
+                    "has_cdd_office",
+                    models.BooleanField(default=True, verbose_name="มีสำนักงานพัฒนาชุมชน"),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="orgunits.orgunit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'หน่วยพื้นที่',
-                'verbose_name_plural': 'หน่วยพื้นที่',
-                'ordering': ['path'],
+                "verbose_name": "หน่วยพื้นที่",
+                "verbose_name_plural": "หน่วยพื้นที่",
+                "ordering": ["path"],
             },
         ),
         migrations.CreateModel(
-            name='Office',
+            name="Office",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('province', 'สำนักงานพัฒนาชุมชนจังหวัด (สพจ.)'), ('district', 'สำนักงานพัฒนาชุมชนอำเภอ (สพอ.)')], max_length=10)),
-                ('name_th', models.CharField(max_length=200, verbose_name='ชื่อสำนักงาน')),
-                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='ชื่อภาษาอังกฤษ')),
-                ('address', models.TextField(blank=True, verbose_name='ที่อยู่')),
-                ('phone', models.CharField(blank=True, max_length=60, verbose_name='โทรศัพท์')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='อีเมล')),
-                ('orgunit', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='office', to='orgunits.orgunit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("province", "สำนักงานพัฒนาชุมชนจังหวัด (สพจ.)"),
+                            ("district", "สำนักงานพัฒนาชุมชนอำเภอ (สพอ.)"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("name_th", models.CharField(max_length=200, verbose_name="ชื่อสำนักงาน")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=200, verbose_name="ชื่อภาษาอังกฤษ"),
+                ),
+                ("address", models.TextField(blank=True, verbose_name="ที่อยู่")),
+                ("phone", models.CharField(blank=True, max_length=60, verbose_name="โทรศัพท์")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="อีเมล")),
+                (
+                    "orgunit",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="office",
+                        to="orgunits.orgunit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'สำนักงาน',
-                'verbose_name_plural': 'สำนักงาน',
+                "verbose_name": "สำนักงาน",
+                "verbose_name_plural": "สำนักงาน",
             },
         ),
         migrations.CreateModel(
-            name='WorkingGroup',
+            name="WorkingGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=40)),
-                ('name_th', models.CharField(max_length=200, verbose_name='ชื่อกลุ่มงาน')),
-                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='ชื่อภาษาอังกฤษ')),
-                ('office', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='working_groups', to='orgunits.office')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=40)),
+                ("name_th", models.CharField(max_length=200, verbose_name="ชื่อกลุ่มงาน")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=200, verbose_name="ชื่อภาษาอังกฤษ"),
+                ),
+                (
+                    "office",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="working_groups",
+                        to="orgunits.office",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'กลุ่มงาน',
-                'verbose_name_plural': 'กลุ่มงาน',
+                "verbose_name": "กลุ่มงาน",
+                "verbose_name_plural": "กลุ่มงาน",
             },
         ),
         migrations.AddIndex(
-            model_name='orgunit',
-            index=models.Index(fields=['path'], name='orgunit_path_prefix', opclasses=['varchar_pattern_ops']),
+            model_name="orgunit",
+            index=models.Index(
+                fields=["path"], name="orgunit_path_prefix", opclasses=["varchar_pattern_ops"]
+            ),
         ),
         migrations.AddIndex(
-            model_name='orgunit',
-            index=models.Index(fields=['level', 'path'], name='orgunit_level_path'),
+            model_name="orgunit",
+            index=models.Index(fields=["level", "path"], name="orgunit_level_path"),
         ),
         migrations.AddConstraint(
-            model_name='workinggroup',
-            constraint=models.UniqueConstraint(fields=('office', 'key'), name='workinggroup_key'),
+            model_name="workinggroup",
+            constraint=models.UniqueConstraint(fields=("office", "key"), name="workinggroup_key"),
         ),
     ]

@@ -8,8 +8,15 @@ from khomun.accounts.services import create_account
 
 @pytest.mark.browser
 def test_a_new_official_logs_in_changes_the_password_and_lands_home(browser_page):
-    create_account(None, username="new.recorder", role="district_recorder", orgunit_code="5201",
-                   first_name="มาลี", last_name="ศรีสุข", password=PASSWORD)
+    create_account(
+        None,
+        username="new.recorder",
+        role="district_recorder",
+        orgunit_code="5201",
+        first_name="มาลี",
+        last_name="ศรีสุข",
+        password=PASSWORD,
+    )
     page = browser_page
     page.goto(page.base_url + "/")
     assert "/accounts/login/" in page.url

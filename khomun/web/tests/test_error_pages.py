@@ -31,10 +31,14 @@ def test_a_crash_renders_the_500_page(orgtree, settings):
 
     import khomun.urls
 
-    settings.ROOT_URLCONF = type("urls", (), {
-        "urlpatterns": [path("boom/", boom), *khomun.urls.urlpatterns],
-        "handler500": khomun.urls.handler500,
-    })
+    settings.ROOT_URLCONF = type(
+        "urls",
+        (),
+        {
+            "urlpatterns": [path("boom/", boom), *khomun.urls.urlpatterns],
+            "handler500": khomun.urls.handler500,
+        },
+    )
     response = Client(raise_request_exception=False).get("/boom/")
     assert response.status_code == 500
     assert "ระบบขัดข้องชั่วคราว" in response.content.decode()

@@ -65,9 +65,7 @@ def test_the_outsider_cannot_reach_lampang_pages(
 
 
 @pytest.mark.parametrize("route", [r for r, v in API_ROUTES.items() if v])
-def test_the_outsider_cannot_reach_lampang_through_the_api(
-    route, chaiyaphum_recorder, api_client
-):
+def test_the_outsider_cannot_reach_lampang_through_the_api(route, chaiyaphum_recorder, api_client):
     method, path = API_ROUTES[route]
     response = getattr(api_client(chaiyaphum_recorder), method)(path)
     assert response.status_code in (403, 404)
@@ -79,17 +77,23 @@ def test_the_admin_shows_a_province_admin_only_its_province(
     client = client_for(lampang_admin)
     html = client.get("/admin/accounts/user/").content.decode()
     assert "muang.lampang" in html and "muang.chaiyaphum" not in html
-    assert client.get(f"/admin/accounts/user/{chaiyaphum_recorder.pk}/change/").status_code in (302, 403, 404)
+    assert client.get(f"/admin/accounts/user/{chaiyaphum_recorder.pk}/change/").status_code in (
+        302,
+        403,
+        404,
+    )
     from khomun.orgunits.models import OrgUnit
 
     inside = OrgUnit.objects.get(code="5201").pk
     outside = OrgUnit.objects.get(code="3601").pk
-    assert f"/admin/orgunits/orgunit/{inside}/change/" in client.get(
-        "/admin/orgunits/orgunit/?q=5201"
-    ).content.decode()
-    assert f"/admin/orgunits/orgunit/{outside}/change/" not in client.get(
-        "/admin/orgunits/orgunit/?q=3601"
-    ).content.decode()
+    assert (
+        f"/admin/orgunits/orgunit/{inside}/change/"
+        in client.get("/admin/orgunits/orgunit/?q=5201").content.decode()
+    )
+    assert (
+        f"/admin/orgunits/orgunit/{outside}/change/"
+        not in client.get("/admin/orgunits/orgunit/?q=3601").content.decode()
+    )
 
 
 def test_the_admin_is_closed_to_recorders(lampang_recorder, client_for):

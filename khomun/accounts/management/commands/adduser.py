@@ -28,12 +28,19 @@ class Command(BaseCommand):
                 raise CommandError("รหัสผ่านสองครั้งไม่ตรงกัน")
         try:
             new = create_account(
-                None, username=options["username"], role=options["role"],
-                orgunit_code=options["orgunit"], first_name=options["first_name"],
-                last_name=options["last_name"], email=options["email"],
-                position=options["position"], password=password,
+                None,
+                username=options["username"],
+                role=options["role"],
+                orgunit_code=options["orgunit"],
+                first_name=options["first_name"],
+                last_name=options["last_name"],
+                email=options["email"],
+                position=options["position"],
+                password=password,
             )
         except AccountError as exc:
             field = f" [{exc.field}]" if exc.field else ""
             raise CommandError(f"{exc.message}{field}") from None
-        self.stdout.write(f"สร้างบัญชี {new.user.username} ({options['role']} @ {options['orgunit']}) แล้ว")
+        self.stdout.write(
+            f"สร้างบัญชี {new.user.username} ({options['role']} @ {options['orgunit']}) แล้ว"
+        )

@@ -13,7 +13,8 @@ class Command(BaseCommand):
         accounts = setup_demo()
         self.stdout.write("\nบัญชีสาธิต / demo log-ins (http://127.0.0.1:8000):")
         for account, password, secret in accounts:
-            line = f"  {account.username:<20} {password:<16} {Role(account.role).value} @ {account.orgunit}"
+            role = Role(account.role).value
+            line = f"  {account.username:<20} {password:<16} {role} @ {account.orgunit}"
             if secret:
                 line += f"  TOTP: {secret}"
             self.stdout.write(line)
