@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "ninja",
     "khomun.orgunits",
     "khomun.accounts",
+    "khomun.catalog",
+    "khomun.schedule",
+    "khomun.records",
     "khomun.web",
     "khomun.api",
 ]

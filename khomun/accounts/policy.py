@@ -178,3 +178,50 @@ def can_use_admin(user: Any) -> bool:
     return bool(getattr(user, "is_superuser", False)) or has_role(
         user, Role.DEPARTMENT_ADMIN, Role.PROVINCE_ADMIN
     )
+
+
+# Roles that may enter and change records within their scope.
+RECORDING_ROLES = frozenset(
+    {
+        Role.DISTRICT_RECORDER,
+        Role.DISTRICT_HEAD,
+        Role.PROVINCE_RECORDER,
+        Role.PROVINCE_ADMIN,
+        Role.DEPARTMENT_ADMIN,
+    }
+)
+
+
+def can_record(user: Any, unit: OrgUnit) -> bool:
+    """May the user enter or change records of `unit` (it lies within a recording role)?"""
+    if getattr(user, "is_superuser", False):
+        return True
+    return _within(unit, _paths(user, RECORDING_ROLES))
+
+
+def can_merge_subjects(user: Any, unit: OrgUnit) -> bool:
+    """Merging duplicates is the province admin's (or the department's) job."""
+    return can_manage_orgunit(user, unit)
+
+
+def can_edit_catalog(user: Any) -> bool:
+    return bool(getattr(user, "is_superuser", False)) or has_role(user, Role.DEPARTMENT_ADMIN)
+
+
+def can_set_province_deadline(user: Any, province: OrgUnit) -> bool:
+    return can_manage_orgunit(user, province) and province.level == Level.PROVINCE
+
+
+def require_view(user: Any, unit: OrgUnit) -> None:
+    """404 outside the user's scope."""
+    if not can_view(user, unit):
+        raise Http404
+
+
+def require_record(user: Any, unit: OrgUnit) -> None:
+    """404 outside the scope, 403 inside it for read-only roles."""
+    from django.core.exceptions import PermissionDenied
+
+    require_view(user, unit)
+    if not can_record(user, unit):
+        raise PermissionDenied

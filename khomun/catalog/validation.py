@@ -116,7 +116,7 @@ def validate_values(
     cleaned: dict[str, object] = {}
     errors: dict[str, list[str]] = {}
     missing = False
-    unit = raw.get(defn.unit_field) if defn.unit_field else None
+    unit = _unit_of(defn, raw)
     for f in defn.fields:
         value = raw.get(f.key)
         if is_empty(value):
@@ -143,7 +143,15 @@ def is_empty(value: object) -> bool:
     return isinstance(value, list | tuple | set) and not value
 
 
-def _is_required(f: FieldDef, unit: object) -> bool:
+def _unit_of(defn: DatasetDefinition, raw: Mapping[str, object]) -> str | None:
+    """The unit a record counts in, when its dataset mixes units (unit_field)."""
+    if defn.unit_field is None:
+        return None
+    value, error = clean_field(defn.get_field(defn.unit_field), raw.get(defn.unit_field))
+    return None if error else str(value)
+
+
+def _is_required(f: FieldDef, unit: str | None) -> bool:
     """A field limited to some units is required only for those units."""
     if not f.required:
         return False
@@ -389,15 +397,15 @@ def _check_rules(
     for rule in defn.rules:
         try:
             passed = evaluate(rule.expr, numbers, known=known)
-        except (_NotEntered, ZeroDivisionError, InvalidOperation):
+        except (FieldNotEntered, ZeroDivisionError, InvalidOperation):
             continue  # a field it reads is empty or invalid: judged once entered
         if not passed:
             for key in rule.fields:
                 errors.setdefault(key, []).append(rule.message(lang))
 
 
-class _NotEntered(Exception):
-    pass
+class FieldNotEntered(Exception):
+    """A rule reads a field that has no valid value yet: the rule is skipped."""
 
 
 def evaluate(
@@ -405,9 +413,9 @@ def evaluate(
 ) -> object:
     """Evaluate a rule expression over field values, without Python's eval.
 
-    Only numbers, names in `values` (or in `known`, meaning a field not entered
-    yet), + - * /, comparisons, and/or/not and parentheses are allowed; anything
-    else raises ExpressionError.
+    Only numbers, names in `values`, + - * /, comparisons, and/or/not and
+    parentheses are allowed; anything else raises ExpressionError. A name in
+    `known` but not in `values` is a field not entered yet: FieldNotEntered.
     """
     tree = parse_expression(expr)
     return _eval(tree.body, values, known or frozenset())
@@ -436,7 +444,7 @@ def _lookup(name: str, values: Mapping[str, Decimal], known: frozenset[str]) -> 
     if name in values:
         return values[name]
     if name in known:
-        raise _NotEntered(name)
+        raise FieldNotEntered(name)
     raise ExpressionError(f"ไม่มีฟิลด์ชื่อ {name!r}")
 
 

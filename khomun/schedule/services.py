@@ -1,0 +1,117 @@
+"""Periods in the database, made from the catalog's rules; province deadlines."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+
+from khomun.accounts import policy
+from khomun.accounts.choices import Role
+from khomun.catalog.definition import DatasetDefinition
+from khomun.catalog.models import Dataset
+from khomun.orgunits.choices import Level
+from khomun.orgunits.models import OrgUnit
+from khomun.schedule import rules
+from khomun.schedule.models import Period, ProvinceDeadline
+
+
+class ScheduleError(Exception):
+    """A refused schedule change; the message is Thai and names the field."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def sync_periods(dataset: Dataset, defn: DatasetDefinition) -> list[Period]:
+    """Make the dataset's periods match its rule; periods with records are kept."""
+    rule = rules.parse_rule(_rule_data(defn))
+    specs = rules.generate_periods(rule, dataset.fiscal_year)
+    existing = {p.number: p for p in dataset.periods.all()}
+    periods = []
+    for spec in specs:
+        period = existing.pop(spec.number, None) or Period(dataset=dataset, number=spec.number)
+        for name in (
+            "start",
+            "end",
+            "due",
+            "on_time_until",
+            "lock",
+            "label_th",
+            "label_en",
+            "note_th",
+            "note_en",
+        ):
+            setattr(period, name, getattr(spec, name))
+        period.save()
+        periods.append(period)
+    for leftover in existing.values():
+        if leftover.records.exists():
+            raise ScheduleError(f"งวดที่ {leftover.number} มีข้อมูลบันทึกแล้ว จึงลดจำนวนงวดไม่ได้", "periods")
+        leftover.delete()
+    return periods
+
+
+def _rule_data(defn: DatasetDefinition) -> dict[str, Any]:
+    p = defn.periods
+    data: dict[str, Any] = {"rule": p.rule, "grace_days": p.grace_days, "lock_days": p.lock_days}
+    if p.rule == "monthly":
+        data["day"] = p.day
+    else:
+        data["due"] = list(p.due)
+    if p.notes_th:
+        data["notes_th"] = dict(p.notes_th)
+    if p.notes_en:
+        data["notes_en"] = dict(p.notes_en)
+    return data
+
+
+def province_of(unit: OrgUnit) -> str | None:
+    return None if unit.level == Level.COUNTRY else unit.code[:2]
+
+
+def due_for(
+    period: Period, unit: OrgUnit, deadlines: dict[tuple[int, str], dt.date] | None = None
+) -> dt.date:
+    """The due date that applies to an org unit: its province's own when earlier."""
+    province = province_of(unit)
+    if province is None:
+        return period.due
+    if deadlines is None:
+        own = ProvinceDeadline.objects.filter(period=period, province__code=province).first()
+        return own.due if own else period.due
+    return deadlines.get((period.pk, province), period.due)
+
+
+def province_deadlines(periods: list[Period], province_code: str) -> dict[tuple[int, str], dt.date]:
+    """All deadlines a province set for these periods, in one query."""
+    rows = ProvinceDeadline.objects.filter(period__in=periods, province__code=province_code)
+    return {(row.period_id, province_code): row.due for row in rows}
+
+
+def set_province_deadline(
+    actor: Any, period: Period, province: OrgUnit, due: dt.date | None
+) -> ProvinceDeadline | None:
+    """A province admin sets (or with None clears) its own earlier deadline."""
+    if province.level != Level.PROVINCE or not (
+        policy.has_role(actor, Role.DEPARTMENT_ADMIN)
+        or policy.can_set_province_deadline(actor, province)
+    ):
+        raise ScheduleError("ท่านไม่มีสิทธิ์กำหนดวันส่งของจังหวัดนี้", "province")
+    with transaction.atomic():
+        if due is None:
+            ProvinceDeadline.objects.filter(period=period, province=province).delete()
+            return None
+        try:
+            rules.effective_due(period.due, due)
+        except rules.RuleError:
+            raise ScheduleError("วันส่งของจังหวัดต้องไม่ช้ากว่ากำหนดของกรม", "due") from None
+        if due < period.start:
+            raise ScheduleError("วันส่งของจังหวัดต้องไม่ก่อนวันเริ่มงวด", "due")
+        deadline, _ = ProvinceDeadline.objects.update_or_create(
+            period=period, province=province, defaults={"due": due, "set_by": actor}
+        )
+    return deadline
