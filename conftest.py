@@ -78,6 +78,39 @@ def make_user(orgtree: None) -> Callable[..., User]:
 
 
 @pytest.fixture
+def catalog_2562(orgtree: None) -> None:
+    """The FY2562 catalog of the seed letters, with its periods."""
+    from khomun.catalog.services import load_catalog
+
+    load_catalog(2562)
+
+
+@pytest.fixture
+def lampang_data(catalog_2562: None, lampang_recorder: User) -> dict[str, int | str]:
+    """One savings group of Mueang Lampang with a draft record in FY2562 period 1."""
+    import datetime as dt
+
+    from khomun.catalog.models import Dataset
+    from khomun.orgunits.services import get_or_create_village
+    from khomun.records.services import save_record
+
+    dataset = Dataset.objects.get(fiscal_year=2562, key="savings_groups")
+    period = dataset.periods.get(number=1)
+    village = get_or_create_village("520101", 1, "บ้านเวียงเหนือ")
+    record = save_record(
+        lampang_recorder, period,
+        {"group_name": "กลุ่มออมทรัพย์บ้านเวียงเหนือ", "village": village.code, "members_male": 40,
+         "members_female": 60, "members": 100},
+        orgunit=village.parent.parent, today=dt.date(2018, 12, 1),
+    )
+    assert record.subject is not None
+    return {
+        "lampang_subject": record.subject.pk, "lampang_record": record.pk,
+        "lampang_period": period.pk, "lampang_dataset": dataset.key,
+    }
+
+
+@pytest.fixture
 def dept_admin(make_user: Callable[..., User]) -> User:
     return make_user("dept.admin", Role.DEPARTMENT_ADMIN, "TH")
 

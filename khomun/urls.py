@@ -10,6 +10,10 @@ handler500 = "khomun.web.views.error_500"
 urlpatterns = [
     path("", include("khomun.web.urls")),
     path("accounts/", include("khomun.accounts.urls")),
+    path("records/", include("khomun.records.urls")),
+    path("subjects/", include("khomun.records.subject_urls")),
+    path("catalog/", include("khomun.catalog.urls")),
+    path("schedule/", include("khomun.schedule.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

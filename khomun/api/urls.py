@@ -2,7 +2,9 @@ from ninja import NinjaAPI
 
 from khomun.api import errors
 from khomun.api.auth import TokenAuth
+from khomun.api.catalog_endpoints import router as catalog_router
 from khomun.api.endpoints import router as foundation_router
+from khomun.api.records_endpoints import router as records_router
 
 api = NinjaAPI(
     title="Khomun API",
@@ -19,3 +21,5 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("", foundation_router)
+api.add_router("", catalog_router)
+api.add_router("", records_router)

@@ -366,7 +366,7 @@ def save_record(
     today = today or timezone.localdate()
     dataset = period.dataset
     version, defn = _definition_for(record, dataset)
-    if record is None and subject is None and defn.subject is None and orgunit is None:
+    if record is None and subject is None and orgunit is None:
         raise RecordError("กรุณาระบุหน่วยงานที่รายงาน", {"orgunit": ["กรุณาระบุหน่วยงานที่รายงาน"]})
     unit = record.orgunit if record else (recording_unit(subject) if subject else orgunit)
     assert unit is not None

@@ -6,57 +6,99 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0001_initial'),
-        ('orgunits', '0001_initial'),
+        ("catalog", "0001_initial"),
+        ("orgunits", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Period',
+            name="Period",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='งวดที่')),
-                ('start', models.DateField(verbose_name='เริ่ม')),
-                ('end', models.DateField(verbose_name='สิ้นสุด')),
-                ('due', models.DateField(verbose_name='กำหนดส่งของกรม')),
-                ('on_time_until', models.DateField(verbose_name='ส่งทันกำหนดถึง')),
-                ('lock', models.DateField(verbose_name='ปิดรับข้อมูล')),
-                ('label_th', models.CharField(max_length=80)),
-                ('label_en', models.CharField(max_length=80)),
-                ('note_th', models.CharField(blank=True, max_length=300)),
-                ('note_en', models.CharField(blank=True, max_length=300)),
-                ('dataset', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='periods', to='catalog.dataset')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="งวดที่")),
+                ("start", models.DateField(verbose_name="เริ่ม")),
+                ("end", models.DateField(verbose_name="สิ้นสุด")),
+                ("due", models.DateField(verbose_name="กำหนดส่งของกรม")),
+                ("on_time_until", models.DateField(verbose_name="ส่งทันกำหนดถึง")),
+                ("lock", models.DateField(verbose_name="ปิดรับข้อมูล")),
+                ("label_th", models.CharField(max_length=80)),
+                ("label_en", models.CharField(max_length=80)),
+                ("note_th", models.CharField(blank=True, max_length=300)),
+                ("note_en", models.CharField(blank=True, max_length=300)),
+                (
+                    "dataset",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="periods",
+                        to="catalog.dataset",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['dataset', 'number'],
+                "ordering": ["dataset", "number"],
             },
         ),
         migrations.CreateModel(
-            name='ProvinceDeadline',
+            name="ProvinceDeadline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('due', models.DateField(verbose_name='กำหนดส่งของจังหวัด')),
-                ('set_at', models.DateTimeField(auto_now=True)),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='province_deadlines', to='schedule.period')),
-                ('province', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgunits.orgunit')),
-                ('set_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("due", models.DateField(verbose_name="กำหนดส่งของจังหวัด")),
+                ("set_at", models.DateTimeField(auto_now=True)),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="province_deadlines",
+                        to="schedule.period",
+                    ),
+                ),
+                (
+                    "province",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="orgunits.orgunit",
+                    ),
+                ),
+                (
+                    "set_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='period',
-            index=models.Index(fields=['due'], name='period_due'),
+            model_name="period",
+            index=models.Index(fields=["due"], name="period_due"),
         ),
         migrations.AddConstraint(
-            model_name='period',
-            constraint=models.UniqueConstraint(fields=('dataset', 'number'), name='period_dataset_number'),
+            model_name="period",
+            constraint=models.UniqueConstraint(
+                fields=("dataset", "number"), name="period_dataset_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='provincedeadline',
-            constraint=models.UniqueConstraint(fields=('period', 'province'), name='provincedeadline_unique'),
+            model_name="provincedeadline",
+            constraint=models.UniqueConstraint(
+                fields=("period", "province"), name="provincedeadline_unique"
+            ),
         ),
     ]

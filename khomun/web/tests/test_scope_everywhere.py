@@ -1,10 +1,18 @@
 """Every URL and API endpoint that exists is checked against the outsider.
 
-The list below names each route and how it is reached; a new route that is not
-listed fails `test_every_route_is_listed`, so scope can never be forgotten.
+Each app lists its routes in `khomun/<app>/tests/routes.py` (WEB_ROUTES by URL
+name, API_ROUTES by path) with how the outsider would reach Lampang's data; a new
+route that no list names fails `test_every_route_is_listed`, so scope can never be
+forgotten. Paths may use {lampang_user}, {lampang_subject}, {lampang_record},
+{lampang_period} and {lampang_dataset}.
 """
 
+import importlib
+import pkgutil
+
 import pytest
+
+import khomun
 from django.urls import URLPattern, URLResolver, get_resolver
 
 # route name -> (method, path as the outsider would call it for Lampang's data)
@@ -32,6 +40,21 @@ API_ROUTES = {
 }
 
 
+def _collect() -> tuple[dict, dict]:
+    web, api = dict(WEB_ROUTES), dict(API_ROUTES)
+    for app in pkgutil.iter_modules(khomun.__path__):
+        try:
+            module = importlib.import_module(f"khomun.{app.name}.tests.routes")
+        except ModuleNotFoundError:
+            continue
+        web.update(getattr(module, "WEB_ROUTES", {}))
+        api.update(getattr(module, "API_ROUTES", {}))
+    return web, api
+
+
+ALL_WEB, ALL_API = _collect()
+
+
 def _names(resolver: URLResolver, prefix: str = "") -> set[str]:
     names = set()
     for entry in resolver.url_patterns:
@@ -45,19 +68,19 @@ def _names(resolver: URLResolver, prefix: str = "") -> set[str]:
 
 
 def test_every_route_is_listed(db):
-    assert _names(get_resolver()) == set(WEB_ROUTES)
+    assert _names(get_resolver()) == set(ALL_WEB)
     from khomun.api.urls import api
 
-    schema_paths = set(api.get_openapi_schema()["paths"]) | {"/api/v1/openapi.json", "/api/v1/docs"}
-    assert schema_paths == set(API_ROUTES)
+    paths = set(api.get_openapi_schema()["paths"]) | {"/api/v1/openapi.json", "/api/v1/docs"}
+    assert paths == set(ALL_API)
 
 
-@pytest.mark.parametrize("name", [n for n, v in WEB_ROUTES.items() if v])
+@pytest.mark.parametrize("name", [n for n, v in ALL_WEB.items() if v])
 def test_the_outsider_cannot_reach_lampang_pages(
-    name, lampang_recorder, chaiyaphum_recorder, client_for
+    name, lampang_recorder, chaiyaphum_recorder, client_for, lampang_data
 ):
-    method, path = WEB_ROUTES[name]
-    path = path.format(lampang_user=lampang_recorder.pk)
+    method, path = ALL_WEB[name]
+    path = path.format(lampang_user=lampang_recorder.pk, **lampang_data)
     response = getattr(client_for(chaiyaphum_recorder), method)(path)
     assert response.status_code in (403, 404)
     lampang_recorder.refresh_from_db()

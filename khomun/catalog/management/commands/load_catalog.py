@@ -13,8 +13,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("fiscal_year", type=int, help="ปีงบประมาณ พ.ศ. เช่น 2562")
-        parser.add_argument("--from", dest="from_year", type=int, default=None,
-                            help="ยกยอดนิยามจากปีงบประมาณนี้ เช่น --from 2562")
+        parser.add_argument(
+            "--from",
+            dest="from_year",
+            type=int,
+            default=None,
+            help="ยกยอดนิยามจากปีงบประมาณนี้ เช่น --from 2562",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         year: int = options["fiscal_year"]
