@@ -98,15 +98,24 @@ def lampang_data(catalog_2562: None, lampang_recorder: User) -> dict[str, int | 
     period = dataset.periods.get(number=1)
     village = get_or_create_village("520101", 1, "บ้านเวียงเหนือ")
     record = save_record(
-        lampang_recorder, period,
-        {"group_name": "กลุ่มออมทรัพย์บ้านเวียงเหนือ", "village": village.code, "members_male": 40,
-         "members_female": 60, "members": 100},
-        orgunit=village.parent.parent, today=dt.date(2018, 12, 1),
+        lampang_recorder,
+        period,
+        {
+            "group_name": "กลุ่มออมทรัพย์บ้านเวียงเหนือ",
+            "village": village.code,
+            "members_male": 40,
+            "members_female": 60,
+            "members": 100,
+        },
+        orgunit=village.parent.parent,
+        today=dt.date(2018, 12, 1),
     )
     assert record.subject is not None
     return {
-        "lampang_subject": record.subject.pk, "lampang_record": record.pk,
-        "lampang_period": period.pk, "lampang_dataset": dataset.key,
+        "lampang_subject": record.subject.pk,
+        "lampang_record": record.pk,
+        "lampang_period": period.pk,
+        "lampang_dataset": dataset.key,
     }
 
 

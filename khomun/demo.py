@@ -9,20 +9,26 @@ authenticator app.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 import os
+import random
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from khomun.accounts import policy
 from khomun.accounts.choices import Role
 from khomun.accounts.models import User
 from khomun.accounts.services import create_account, random_password
+from khomun.catalog.services import load_catalog
+from khomun.lib.thaidate import fiscal_year
 from khomun.orgunits.models import OrgUnit
-from khomun.orgunits.services import load_orgunits
+from khomun.orgunits.services import get_or_create_village, load_orgunits
 
 
 @dataclass(frozen=True)
@@ -91,9 +97,15 @@ def _ensure_totp(user: User) -> str:
 
 
 def setup_demo() -> list[tuple[DemoAccount, str, str]]:
-    """Load the tree and make the demo accounts; returns (account, password, totp secret)."""
+    """Load the tree, the catalog and the demo accounts and data; returns the log-ins
+    as (account, password, totp secret)."""
     if not OrgUnit.objects.filter(level="district").exists():
         load_orgunits()
+    current_year = fiscal_year(timezone.localdate())
+    load_catalog(2561)
+    load_catalog(2562)
+    # Carry the FY2562 catalog forward so that something is due today.
+    load_catalog(current_year, from_year=2562)
     passwords = _saved_passwords()
     result = []
     for account in DEMO_ACCOUNTS:
@@ -119,4 +131,114 @@ def setup_demo() -> list[tuple[DemoAccount, str, str]]:
         secret = _ensure_totp(user) if policy.requires_two_factor(user) else ""
         result.append((account, passwords[account.username], secret))
     _save_passwords(passwords)
+    setup_demo_records(current_year)
     return result
+
+
+DEMO_PROVINCES = ("52", "36")
+GROUP_WORDS = ["บ้านใหม่", "ร่วมใจ", "พัฒนา", "สามัคคี", "บ้านทุ่ง", "ศรีสุข", "ห้วยทราย", "ดอนแก้ว"]
+PRODUCTS = [
+    ("ข้าวแต๋นน้ำแตงโม", "food"),
+    ("ชาใบหม่อน", "beverage"),
+    ("ผ้าทอมือลายน้ำไหล", "textile"),
+    ("ชามตราไก่", "household"),
+    ("ยาหม่องสมุนไพร", "herbal"),
+    ("น้ำพริกตาแดง", "food"),
+]
+
+
+def setup_demo_records(year: int) -> None:
+    """Savings groups and OTOP producers in Lampang and Chaiyaphum with records in the
+    current year's periods: some districts done, some late, some not started.
+    Made once, from a fixed seed, so every demo looks the same."""
+    from khomun.catalog.models import Dataset
+    from khomun.records.models import Subject
+    from khomun.records.services import save_record, submit_record
+
+    if Subject.objects.exists():
+        return
+    actor = User.objects.get(username="dept.admin")
+    rng = random.Random(2562)
+    savings = Dataset.objects.get(fiscal_year=year, key="savings_groups")
+    otop = Dataset.objects.get(fiscal_year=year, key="otop_sales")
+    today = timezone.localdate()
+    with transaction.atomic():
+        for province in DEMO_PROVINCES:
+            for district in OrgUnit.objects.filter(parent__code=province).order_by("code"):
+                diligence = rng.random()  # how far this district has got
+                subdistricts = list(district.children.order_by("code")[:4])
+                for n in range(4):
+                    village = get_or_create_village(
+                        rng.choice(subdistricts).code, rng.randint(1, 12)
+                    )
+                    _demo_savings(
+                        actor,
+                        savings,
+                        district,
+                        village,
+                        n,
+                        rng,
+                        diligence,
+                        today,
+                        save_record,
+                        submit_record,
+                    )
+                for n in range(3):
+                    village = get_or_create_village(
+                        rng.choice(subdistricts).code, rng.randint(1, 12)
+                    )
+                    _demo_otop(
+                        actor,
+                        otop,
+                        district,
+                        village,
+                        n,
+                        rng,
+                        diligence,
+                        today,
+                        save_record,
+                        submit_record,
+                    )
+
+
+def _demo_savings(actor, dataset, district, village, n, rng, diligence, today, save, submit):  # type: ignore[no-untyped-def]
+    male = rng.randint(10, 80)
+    female = rng.randint(20, 120)
+    balance = rng.randint(50, 900) * 1000
+    values = {
+        "group_name": f"กลุ่มออมทรัพย์เพื่อการผลิต{village.name_th}{GROUP_WORDS[n]}",
+        "village": village.code,
+        "members_male": male,
+        "members_female": female,
+        "members": male + female,
+        "committee_size": rng.randint(5, 15),
+        "savings_balance": f"{balance}.00",
+        "welfare_fund": f"{rng.randint(0, 50) * 1000}.00",
+        "loans_outstanding": f"{int(balance * rng.uniform(0.3, 0.9))}.50",
+        "health_level": rng.choice(["1", "2", "3"]),
+    }
+    first = dataset.periods.get(number=1)
+    if rng.random() < diligence:
+        record = save(actor, first, values, orgunit=district, today=today)
+        if rng.random() < diligence:
+            submit(actor, record, today=today)
+
+
+def _demo_otop(actor, dataset, district, village, n, rng, diligence, today, save, submit):  # type: ignore[no-untyped-def]
+    product, category = rng.choice(PRODUCTS)
+    values = {
+        "producer_name": f"วิสาหกิจชุมชน{product}{village.name_th}",
+        "producer_type": rng.choice(["community_enterprise", "single_producer", "sme"]),
+        "village": village.code,
+        "product_name": product,
+        "product_category": category,
+        "sales_amount": f"{rng.randint(5, 300) * 1000}.00",
+    }
+    subject = None
+    for period in dataset.periods.filter(due__lte=today + dt.timedelta(days=25)).order_by("number"):
+        if period.is_locked(today) or rng.random() > diligence:
+            continue
+        record = save(actor, period, values, subject=subject, orgunit=district, today=today)
+        subject = record.subject
+        if period.due <= today or rng.random() < diligence:
+            submit(actor, record, today=today)
