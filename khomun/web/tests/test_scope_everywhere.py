@@ -11,9 +11,9 @@ import importlib
 import pkgutil
 
 import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
 
 import khomun
-from django.urls import URLPattern, URLResolver, get_resolver
 
 # route name -> (method, path as the outsider would call it for Lampang's data)
 # The outsider is the recorder of district 3601 (Chaiyaphum).
