@@ -107,7 +107,7 @@ def lampang_data(catalog_2562: None, lampang_recorder: User) -> dict[str, int | 
             "members_female": 60,
             "members": 100,
         },
-        orgunit=village.parent.parent,
+        orgunit=OrgUnit.objects.get(code="5201"),
         today=dt.date(2018, 12, 1),
     )
     assert record.subject is not None

@@ -25,10 +25,13 @@ from khomun.accounts import policy
 from khomun.accounts.choices import Role
 from khomun.accounts.models import User
 from khomun.accounts.services import create_account, random_password
+from khomun.catalog.models import Dataset
 from khomun.catalog.services import load_catalog
 from khomun.lib.thaidate import fiscal_year
 from khomun.orgunits.models import OrgUnit
 from khomun.orgunits.services import get_or_create_village, load_orgunits
+from khomun.records.models import Subject
+from khomun.records.services import save_record, submit_record
 
 
 @dataclass(frozen=True)
@@ -151,10 +154,6 @@ def setup_demo_records(year: int) -> None:
     """Savings groups and OTOP producers in Lampang and Chaiyaphum with records in the
     current year's periods: some districts done, some late, some not started.
     Made once, from a fixed seed, so every demo looks the same."""
-    from khomun.catalog.models import Dataset
-    from khomun.records.models import Subject
-    from khomun.records.services import save_record, submit_record
-
     if Subject.objects.exists():
         return
     actor = User.objects.get(username="dept.admin")
@@ -180,8 +179,6 @@ def setup_demo_records(year: int) -> None:
                         rng,
                         diligence,
                         today,
-                        save_record,
-                        submit_record,
                     )
                 for n in range(3):
                     village = get_or_create_village(
@@ -196,12 +193,19 @@ def setup_demo_records(year: int) -> None:
                         rng,
                         diligence,
                         today,
-                        save_record,
-                        submit_record,
                     )
 
 
-def _demo_savings(actor, dataset, district, village, n, rng, diligence, today, save, submit):  # type: ignore[no-untyped-def]
+def _demo_savings(
+    actor: User,
+    dataset: Dataset,
+    district: OrgUnit,
+    village: OrgUnit,
+    n: int,
+    rng: random.Random,
+    diligence: float,
+    today: dt.date,
+) -> None:
     male = rng.randint(10, 80)
     female = rng.randint(20, 120)
     balance = rng.randint(50, 900) * 1000
@@ -219,12 +223,21 @@ def _demo_savings(actor, dataset, district, village, n, rng, diligence, today, s
     }
     first = dataset.periods.get(number=1)
     if rng.random() < diligence:
-        record = save(actor, first, values, orgunit=district, today=today)
+        record = save_record(actor, first, values, orgunit=district, today=today)
         if rng.random() < diligence:
-            submit(actor, record, today=today)
+            submit_record(actor, record, today=today)
 
 
-def _demo_otop(actor, dataset, district, village, n, rng, diligence, today, save, submit):  # type: ignore[no-untyped-def]
+def _demo_otop(
+    actor: User,
+    dataset: Dataset,
+    district: OrgUnit,
+    village: OrgUnit,
+    n: int,
+    rng: random.Random,
+    diligence: float,
+    today: dt.date,
+) -> None:
     product, category = rng.choice(PRODUCTS)
     values = {
         "producer_name": f"วิสาหกิจชุมชน{product}{village.name_th}",
@@ -238,7 +251,7 @@ def _demo_otop(actor, dataset, district, village, n, rng, diligence, today, save
     for period in dataset.periods.filter(due__lte=today + dt.timedelta(days=25)).order_by("number"):
         if period.is_locked(today) or rng.random() > diligence:
             continue
-        record = save(actor, period, values, subject=subject, orgunit=district, today=today)
+        record = save_record(actor, period, values, subject=subject, orgunit=district, today=today)
         subject = record.subject
         if period.due <= today or rng.random() < diligence:
-            submit(actor, record, today=today)
+            submit_record(actor, record, today=today)

@@ -38,4 +38,6 @@ def test_a_new_official_logs_in_changes_the_password_and_lands_home(browser_page
     assert page.evaluate("document.fonts.check('16px Sarabun', 'สวัสดี')")
     font = page.evaluate("getComputedStyle(document.body).fontFamily")
     assert "Sarabun" in font
+    # Usable at phone width (390 px): nothing wider than the screen.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     screenshot(page, "home-after-password-change")

@@ -40,7 +40,7 @@ API_ROUTES = {
 }
 
 
-def _collect() -> tuple[dict, dict]:
+def _collect() -> tuple[dict[str, tuple[str, str] | None], dict[str, tuple[str, str] | None]]:
     web, api = dict(WEB_ROUTES), dict(API_ROUTES)
     for app in pkgutil.iter_modules(khomun.__path__):
         try:
