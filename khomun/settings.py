@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "khomun.catalog",
     "khomun.schedule",
     "khomun.records",
+    "khomun.monitoring",
     "khomun.web",
     "khomun.api",
 ]

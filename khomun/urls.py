@@ -14,6 +14,7 @@ urlpatterns = [
     path("subjects/", include("khomun.records.subject_urls")),
     path("catalog/", include("khomun.catalog.urls")),
     path("schedule/", include("khomun.schedule.urls")),
+    path("monitoring/", include("khomun.monitoring.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
