@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "khomun.schedule",
     "khomun.records",
     "khomun.monitoring",
+    "khomun.excel",
     "khomun.web",
     "khomun.api",
 ]

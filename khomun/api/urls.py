@@ -4,6 +4,7 @@ from khomun.api import errors
 from khomun.api.auth import TokenAuth
 from khomun.api.catalog_endpoints import router as catalog_router
 from khomun.api.endpoints import router as foundation_router
+from khomun.api.excel_endpoints import router as excel_router
 from khomun.api.monitoring_endpoints import router as monitoring_router
 from khomun.api.records_endpoints import router as records_router
 
@@ -25,3 +26,4 @@ api.add_router("", foundation_router)
 api.add_router("", catalog_router)
 api.add_router("", records_router)
 api.add_router("", monitoring_router)
+api.add_router("", excel_router)
