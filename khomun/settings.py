@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "khomun.records",
     "khomun.monitoring",
     "khomun.excel",
+    "khomun.synthetic",
     "khomun.web",
     "khomun.api",
 ]
