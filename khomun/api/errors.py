@@ -3,7 +3,8 @@
     {"message": "...", "field": "FIELD" | null, "errors": {"FIELD": ["message", ...]}}
 
 `field` names the first bad input and `errors` all of them; both are empty for
-errors that are not about input (401, 403, 404, 500).
+errors that are not about input (401, 403, 404, 500). A refused duplicate subject
+(409) also carries `existing: {id, name, orgunit}` when the caller may see it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,10 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+
+from khomun.catalog.services import CatalogError
+from khomun.records.services import DuplicateSubject, RecordError
+from khomun.schedule.services import ScheduleError
 
 
 class ErrorOut(Schema):
@@ -45,6 +50,18 @@ def error_response(
     field = next(iter(errors), None)
     body = {"message": message, "field": field, "errors": errors}
     return api.create_response(request, body, status=status)
+
+
+def duplicate_response(api: NinjaAPI, request: HttpRequest, exc: DuplicateSubject) -> HttpResponse:
+    """The one error shape plus the subject that already exists, so the caller can use it."""
+    existing = exc.existing
+    body = {
+        "message": exc.message,
+        "field": next(iter(exc.errors), None),
+        "errors": exc.errors,
+        "existing": {"id": existing.pk, "name": existing.name, "orgunit": existing.orgunit.code},
+    }
+    return api.create_response(request, body, status=exc.status)
 
 
 def _validation_errors(exc: NinjaValidationError) -> dict[str, list[str]]:
@@ -78,6 +95,21 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(ApiError)
     def on_api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
         return error_response(api, request, exc.status, exc.message, exc.errors)
+
+    @api.exception_handler(RecordError)
+    def on_record_error(request: HttpRequest, exc: RecordError) -> HttpResponse:
+        if isinstance(exc, DuplicateSubject) and exc.visible:
+            return duplicate_response(api, request, exc)
+        return error_response(api, request, exc.status, exc.message, exc.errors)
+
+    @api.exception_handler(CatalogError)
+    def on_catalog_error(request: HttpRequest, exc: CatalogError) -> HttpResponse:
+        return error_response(api, request, 400, str(exc))
+
+    @api.exception_handler(ScheduleError)
+    def on_schedule_error(request: HttpRequest, exc: ScheduleError) -> HttpResponse:
+        errors = {exc.field: [exc.message]} if exc.field else {}
+        return error_response(api, request, 400, exc.message, errors)
 
     @api.exception_handler(AuthenticationError)
     def on_auth(request: HttpRequest, exc: Any) -> HttpResponse:

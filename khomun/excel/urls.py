@@ -1,3 +1,21 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from khomun.excel import views
+
+urlpatterns = [
+    path("", views.excel_home, name="excel_home"),
+    path(
+        "<int:fiscal_year>/<slug:dataset_key>/<int:period_number>/",
+        views.excel_period,
+        name="excel_period",
+    ),
+    path(
+        "<int:fiscal_year>/<slug:dataset_key>/<int:period_number>/template.xlsx",
+        views.excel_template,
+        name="excel_template",
+    ),
+    path("imports/<int:job_id>/", views.import_detail, name="excel_import"),
+    path("imports/<int:job_id>/status/", views.import_status, name="excel_import_status"),
+    path("imports/<int:job_id>/errors.xlsx", views.import_errors, name="excel_import_errors"),
+    path("export/", views.export, name="excel_export"),
+]

@@ -8,9 +8,9 @@ from typing import Any
 from django.db import transaction
 
 from khomun.accounts import policy
-from khomun.accounts.choices import Role
 from khomun.catalog.definition import DatasetDefinition
 from khomun.catalog.models import Dataset
+from khomun.lib.thaidate import format_date
 from khomun.orgunits.choices import Level
 from khomun.orgunits.models import OrgUnit
 from khomun.schedule import rules
@@ -26,32 +26,39 @@ class ScheduleError(Exception):
         self.field = field
 
 
+PERIOD_ATTRS = (
+    "start",
+    "end",
+    "due",
+    "on_time_until",
+    "lock",
+    "label_th",
+    "label_en",
+    "note_th",
+    "note_en",
+)
+
+
 def sync_periods(dataset: Dataset, defn: DatasetDefinition) -> list[Period]:
-    """Make the dataset's periods match its rule; periods with records are kept."""
+    """Make the dataset's periods match its rule; a period with records is never dropped."""
     rule = rules.parse_rule(_rule_data(defn))
     specs = rules.generate_periods(rule, dataset.fiscal_year)
     existing = {p.number: p for p in dataset.periods.all()}
-    periods = []
-    for spec in specs:
-        period = existing.pop(spec.number, None) or Period(dataset=dataset, number=spec.number)
-        for name in (
-            "start",
-            "end",
-            "due",
-            "on_time_until",
-            "lock",
-            "label_th",
-            "label_en",
-            "note_th",
-            "note_en",
-        ):
-            setattr(period, name, getattr(spec, name))
-        period.save()
-        periods.append(period)
-    for leftover in existing.values():
+    wanted = {spec.number for spec in specs}
+    leftovers = [p for number, p in sorted(existing.items()) if number not in wanted]
+    for leftover in leftovers:
         if leftover.records.exists():
             raise ScheduleError(f"งวดที่ {leftover.number} มีข้อมูลบันทึกแล้ว จึงลดจำนวนงวดไม่ได้", "periods")
-        leftover.delete()
+    periods = []
+    with transaction.atomic():
+        for leftover in leftovers:
+            leftover.delete()
+        for spec in specs:
+            period = existing.get(spec.number) or Period(dataset=dataset, number=spec.number)
+            for name in PERIOD_ATTRS:
+                setattr(period, name, getattr(spec, name))
+            period.save()
+            periods.append(period)
     return periods
 
 
@@ -92,15 +99,22 @@ def province_deadlines(periods: list[Period], province_code: str) -> dict[tuple[
     return {(row.period_id, province_code): row.due for row in rows}
 
 
+def periods_for_year(fiscal_year: int) -> list[Period]:
+    """Every period of the year's published datasets, in table order."""
+    return list(
+        Period.objects.filter(dataset__fiscal_year=fiscal_year, dataset__current__isnull=False)
+        .select_related("dataset")
+        .order_by("dataset__order", "dataset__key", "number")
+    )
+
+
 def set_province_deadline(
     actor: Any, period: Period, province: OrgUnit, due: dt.date | None
 ) -> ProvinceDeadline | None:
     """A province admin sets (or with None clears) its own earlier deadline."""
-    if province.level != Level.PROVINCE or not (
-        policy.has_role(actor, Role.DEPARTMENT_ADMIN)
-        or policy.can_set_province_deadline(actor, province)
-    ):
+    if not policy.can_set_province_deadline(actor, province):
         raise ScheduleError("ท่านไม่มีสิทธิ์กำหนดวันส่งของจังหวัดนี้", "province")
+    label = "กำหนดส่งของจังหวัด"  # the field's Thai label, so the message names it
     with transaction.atomic():
         if due is None:
             ProvinceDeadline.objects.filter(period=period, province=province).delete()
@@ -108,9 +122,11 @@ def set_province_deadline(
         try:
             rules.effective_due(period.due, due)
         except rules.RuleError:
-            raise ScheduleError("วันส่งของจังหวัดต้องไม่ช้ากว่ากำหนดของกรม", "due") from None
+            department = format_date(period.due, short=True)
+            raise ScheduleError(f"{label}: ต้องไม่ช้ากว่ากำหนดส่งของกรม ({department})", "due") from None
         if due < period.start:
-            raise ScheduleError("วันส่งของจังหวัดต้องไม่ก่อนวันเริ่มงวด", "due")
+            start = format_date(period.start, short=True)
+            raise ScheduleError(f"{label}: ต้องไม่ก่อนวันเริ่มงวด ({start})", "due")
         deadline, _ = ProvinceDeadline.objects.update_or_create(
             period=period, province=province, defaults={"due": due, "set_by": actor}
         )

@@ -1,3 +1,13 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from khomun.schedule import views
+
+urlpatterns = [
+    path("deadlines/", views.deadline_index, name="deadline_index"),
+    path("deadlines/<str:code>/", views.province_deadlines, name="province_deadlines"),
+    path(
+        "deadlines/<str:code>/<int:period_id>/",
+        views.province_deadline_set,
+        name="province_deadline_set",
+    ),
+]

@@ -13,6 +13,7 @@ from khomun.accounts import policy
 from khomun.accounts.choices import Role
 from khomun.accounts.models import User
 from khomun.orgunits.models import OrgUnit
+from khomun.records.progress import due_for_unit
 
 
 def _children(unit: OrgUnit) -> list[OrgUnit]:
@@ -31,6 +32,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_read_audit": policy.audit_scope_paths(request.user) != [],
         "is_admin_role": policy.has_role(request.user, Role.DEPARTMENT_ADMIN, Role.PROVINCE_ADMIN),
         "is_executive": policy.has_role(request.user, Role.EXECUTIVE),
+        "due": due_for_unit(unit) if unit else [],
     }
     return render(request, "web/home.html", context)
 

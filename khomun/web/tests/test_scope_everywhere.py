@@ -40,7 +40,10 @@ API_ROUTES = {
 }
 
 
-def _collect() -> tuple[dict[str, tuple[str, str] | None], dict[str, tuple[str, str] | None]]:
+Ways = tuple[str, str] | list[tuple[str, str]] | None
+
+
+def _collect() -> tuple[dict[str, Ways], dict[str, Ways]]:
     web, api = dict(WEB_ROUTES), dict(API_ROUTES)
     for app in pkgutil.iter_modules(khomun.__path__):
         try:
@@ -75,23 +78,80 @@ def test_every_route_is_listed(db):
     assert paths == set(ALL_API)
 
 
-@pytest.mark.parametrize("name", [n for n, v in ALL_WEB.items() if v])
+def _calls(table):
+    """(route, method, path) for every listed way in; a route may list several."""
+    for route, ways in table.items():
+        if ways is None:
+            continue
+        for method, path in ways if isinstance(ways, list) else [ways]:
+            yield pytest.param(route, method, path, id=f"{method} {route}")
+
+
+@pytest.mark.parametrize(("name", "method", "path"), list(_calls(ALL_WEB)))
 def test_the_outsider_cannot_reach_lampang_pages(
-    name, lampang_recorder, chaiyaphum_recorder, client_for, lampang_data
+    name, method, path, lampang_recorder, chaiyaphum_recorder, client_for, lampang_data
 ):
-    method, path = ALL_WEB[name]
     path = path.format(lampang_user=lampang_recorder.pk, **lampang_data)
-    response = getattr(client_for(chaiyaphum_recorder), method)(path)
-    assert response.status_code in (403, 404)
+    before = _lampang_state(lampang_data)
+    response = getattr(client_for(chaiyaphum_recorder), method)(path, data=LAMPANG_FORM)
+    assert response.status_code in (403, 404), response.content[:300]
     lampang_recorder.refresh_from_db()
-    assert not lampang_recorder.must_change_password  # nothing changed
+    assert not lampang_recorder.must_change_password
+    assert _lampang_state(lampang_data) == before  # nothing changed
 
 
-@pytest.mark.parametrize("route", [r for r, v in API_ROUTES.items() if v])
-def test_the_outsider_cannot_reach_lampang_through_the_api(route, chaiyaphum_recorder, api_client):
-    method, path = API_ROUTES[route]
-    response = getattr(api_client(chaiyaphum_recorder), method)(path)
-    assert response.status_code in (403, 404)
+@pytest.mark.parametrize(("route", "method", "path"), list(_calls(ALL_API)))
+def test_the_outsider_cannot_reach_lampang_through_the_api(
+    route, method, path, lampang_recorder, chaiyaphum_recorder, api_client, lampang_data
+):
+    path = path.format(lampang_user=lampang_recorder.pk, **lampang_data)
+    before = _lampang_state(lampang_data)
+    client = api_client(chaiyaphum_recorder)
+    if method == "get":
+        response = client.get(path)
+    else:
+        response = getattr(client, method)(
+            path, data=LAMPANG_PAYLOAD, content_type="application/json"
+        )
+    assert response.status_code in (403, 404), response.content[:300]
+    assert _lampang_state(lampang_data) == before  # nothing changed
+
+
+# What an outsider would send when trying to write into Lampang (org unit 5201).
+LAMPANG_PAYLOAD = {
+    "dataset": "savings_groups",
+    "fiscal_year": 2562,
+    "period": 1,
+    "orgunit": "5201",
+    "kind": "savings_group",
+    "name": "กลุ่มแปลกปลอม",
+    "values": {"group_name": "x"},
+    "comment": "x",
+}
+LAMPANG_FORM = {
+    "orgunit": "5201",
+    "group_name": "กลุ่มแปลกปลอม",
+    "name": "กลุ่มแปลกปลอม",
+    "comment": "x",
+    "role": "district_recorder",
+    "username": "intruder",
+    "due": "2018-12-01",
+}
+
+
+def _lampang_state(data):
+    from khomun.records.models import Change, Record, Subject
+
+    return (
+        Record.objects.filter(orgunit_path__startswith="TH/52/").count(),
+        Subject.objects.filter(orgunit_path__startswith="TH/52/").count(),
+        Change.objects.count(),
+        list(
+            Record.objects.filter(pk=data["lampang_record"]).values_list(
+                "values", "state", "version"
+            )
+        ),
+    )
 
 
 def test_the_admin_shows_a_province_admin_only_its_province(

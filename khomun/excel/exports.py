@@ -1,0 +1,306 @@
+"""Exports of records to CSV and .xlsx, streamed so that memory stays flat.
+
+One dataset of one fiscal year, one period or all of them, under one org unit,
+optionally in one state. Records are read with `.iterator(chunk_size=...)`; CSV
+goes out row by row (UTF-8 with a BOM, so Excel opens Thai correctly); .xlsx is
+written by XlsxWriter in constant_memory mode to a temporary file (each row is
+flushed as it is written) and that file is then sent in chunks. National IDs and
+phone numbers are masked unless `personal.may_see_personal_data`; every export is
+written to ExportLog first (who, what, when, whether personal data left unmasked)
+and gets its row count when the file is complete.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import xlsxwriter
+from django.db.models import QuerySet
+from django.http import StreamingHttpResponse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from khomun.accounts import policy
+from khomun.catalog.definition import DatasetDefinition, FieldDef
+from khomun.catalog.models import Dataset
+from khomun.excel import personal
+from khomun.excel.models import ExportLog
+from khomun.excel.values import as_date, lang_of, text_value
+from khomun.orgunits.models import OrgUnit
+from khomun.records.choices import RecordState
+from khomun.records.models import Record
+from khomun.schedule.models import Period
+
+CHUNK_ROWS = 2000
+CSV_BATCH = 500
+FILE_CHUNK = 64 * 1024
+FORMATS = ("csv", "xlsx")
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+class ExportRefused(Exception):
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+@dataclass
+class ExportRequest:
+    dataset: Dataset
+    defn: DatasetDefinition
+    period: Period | None
+    unit: OrgUnit
+    state: str
+    file_format: str
+
+    @property
+    def file_name(self) -> str:
+        part = f"p{self.period.number}" if self.period else "all"
+        return (
+            f"{self.dataset.key}_{self.dataset.fiscal_year}_{part}_{self.unit.code}"
+            f".{self.file_format}"
+        )
+
+
+def export_request(
+    user: Any,
+    *,
+    dataset_key: str,
+    fiscal_year: int,
+    period: int | None = None,
+    orgunit: str | None = None,
+    state: str = "",
+    file_format: str = "xlsx",
+) -> ExportRequest:
+    """Scope first (404 outside it), then the dataset, period, state and format."""
+    unit = policy.get_orgunit_for_user(user, orgunit) if orgunit else policy.primary_unit(user)
+    if unit is None:
+        from django.http import Http404
+
+        raise Http404
+    dataset = (
+        Dataset.objects.filter(fiscal_year=fiscal_year, key=dataset_key, current__isnull=False)
+        .select_related("current")
+        .first()
+    )
+    if dataset is None or dataset.current is None:
+        message = _("ไม่มีฐานข้อมูล “%(key)s” ในปีงบประมาณ %(year)s") % {
+            "key": dataset_key,
+            "year": fiscal_year,
+        }
+        raise ExportRefused(message, "dataset")
+    chosen = None
+    if period is not None:
+        chosen = dataset.periods.filter(number=period).first()
+        if chosen is None:
+            raise ExportRefused(_("ฐานข้อมูลนี้ไม่มีงวดที่ %(number)s") % {"number": period}, "period")
+    if state and state not in RecordState.values:
+        raise ExportRefused(_("ไม่มีสถานะ “%(state)s”") % {"state": state}, "state")
+    if file_format not in FORMATS:
+        raise ExportRefused(_("รูปแบบไฟล์ต้องเป็น csv หรือ xlsx"), "format")
+    return ExportRequest(dataset, dataset.current.parsed, chosen, unit, state, file_format)
+
+
+def records_of(req: ExportRequest) -> QuerySet[Record]:
+    qs = Record.objects.filter(
+        period__dataset=req.dataset, orgunit_path__startswith=req.unit.path
+    ).select_related("period", "orgunit", "subject", "subject__orgunit")
+    if req.period is not None:
+        qs = qs.filter(period=req.period)
+    if req.state:
+        qs = qs.filter(state=req.state)
+    return qs.order_by("period__number", "orgunit_path", "subject__name", "id")
+
+
+# ---------------------------------------------------------------- rows
+
+
+class RowMaker:
+    """Turns records into rows of cells; knows where personal data may be shown."""
+
+    def __init__(self, user: Any, req: ExportRequest, lang: str) -> None:
+        self.req, self.lang = req, lang
+        self.fields = list(req.defn.fields)
+        self.personal = {f.key for f in personal.personal_fields(req.defn)}
+        self.paths = personal.personal_data_paths(user)
+
+    def headers(self) -> list[str]:
+        fixed = [
+            _("ปีงบประมาณ"),
+            _("งวดที่"),
+            _("รหัสหน่วยงานที่บันทึก"),
+            _("หน่วยงานที่บันทึก"),
+            _("รหัสรายการ"),
+            _("ชื่อรายการ"),
+            _("รหัสพื้นที่ของรายการ"),
+            _("สถานะ"),
+            _("ครบถ้วน"),
+            _("แก้ไขล่าสุด"),
+        ]
+        return fixed + [f.label(self.lang) for f in self.fields]
+
+    def unmasked_possible(self) -> bool:
+        """Would any personal value in this export be shown in full?"""
+        if not self.personal:
+            return False
+        if self.paths is None:
+            return True
+        unit_path = self.req.unit.path
+        return any(p.startswith(unit_path) or unit_path.startswith(p) for p in self.paths)
+
+    def row(self, record: Record) -> list[Any]:
+        subject = record.subject
+        shown = personal.path_allowed(self.paths, record.orgunit_path)
+        fixed: list[Any] = [
+            self.req.dataset.fiscal_year,
+            record.period.number,
+            record.orgunit.code,
+            record.orgunit.name,
+            subject.pk if subject else None,
+            subject.name if subject else None,
+            subject.orgunit.code if subject else None,
+            str(RecordState(record.state).label),
+            _("ใช่") if record.complete else _("ไม่ใช่"),
+            timezone.localtime(record.updated_at).replace(tzinfo=None),
+        ]
+        return fixed + [self.value(f, record.values.get(f.key), shown) for f in self.fields]
+
+    def value(self, f: FieldDef, value: Any, shown: bool) -> Any:
+        if value is None or value == "":
+            return None
+        if f.key in self.personal and not shown:
+            return personal.mask(value)
+        if f.type == "date":
+            return as_date(value) or value
+        if f.type == "money":
+            return Decimal(str(value))  # "1234.50" stays exact in CSV
+        return text_value(f, value, self.lang)
+
+
+# ---------------------------------------------------------------- CSV
+
+
+def _csv_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return format(Decimal(repr(value)), "f")
+    return str(value)
+
+
+def stream_csv(maker: RowMaker, records: QuerySet[Record], log: ExportLog) -> Iterator[bytes]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(maker.headers())
+    yield "\ufeff".encode() + buffer.getvalue().encode()
+    count = 0
+    buffer.seek(0)
+    buffer.truncate()
+    for record in records.iterator(chunk_size=CHUNK_ROWS):
+        writer.writerow([_csv_text(v) for v in maker.row(record)])
+        count += 1
+        if count % CSV_BATCH == 0:
+            yield buffer.getvalue().encode()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode()
+    ExportLog.objects.filter(pk=log.pk).update(rows=count)
+
+
+# ---------------------------------------------------------------- xlsx
+
+
+def write_xlsx(maker: RowMaker, records: QuerySet[Record], path: str) -> int:
+    """Write the workbook to `path` row by row (constant memory); the number of rows."""
+    workbook = xlsxwriter.Workbook(
+        path, {"constant_memory": True, "tmpdir": os.path.dirname(path), "strings_to_urls": False}
+    )
+    sheet = workbook.add_worksheet(_("ข้อมูล"))
+    head = workbook.add_format({"bold": True, "bg_color": "#DCE8F0", "text_wrap": True})
+    date_format = workbook.add_format({"num_format": "dd/mm/yyyy"})
+    moment_format = workbook.add_format({"num_format": "dd/mm/yyyy hh:mm"})
+    money = workbook.add_format({"num_format": "#,##0.00"})
+    money_cols = {10 + i for i, f in enumerate(maker.fields) if f.type == "money"}
+    headers = maker.headers()
+    sheet.write_row(0, 0, headers, head)
+    sheet.freeze_panes(1, 0)
+    count = 0
+    for count, record in enumerate(records.iterator(chunk_size=CHUNK_ROWS), start=1):
+        for col, value in enumerate(maker.row(record)):
+            if value is None:
+                continue
+            if isinstance(value, dt.datetime):
+                sheet.write_datetime(count, col, value, moment_format)
+            elif isinstance(value, dt.date):
+                sheet.write_datetime(count, col, value, date_format)
+            elif isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+                sheet.write_number(count, col, float(value), money if col in money_cols else None)
+            else:
+                sheet.write_string(count, col, str(value))
+    sheet.autofilter(0, 0, count, len(headers) - 1)
+    workbook.close()
+    return count
+
+
+def stream_xlsx(maker: RowMaker, records: QuerySet[Record], log: ExportLog) -> Iterator[bytes]:
+    with tempfile.TemporaryDirectory(prefix="khomun-export-") as folder:
+        path = os.path.join(folder, "export.xlsx")
+        count = write_xlsx(maker, records, path)
+        ExportLog.objects.filter(pk=log.pk).update(rows=count)
+        with open(path, "rb") as handle:
+            while chunk := handle.read(FILE_CHUNK):
+                yield chunk
+
+
+# ---------------------------------------------------------------- the response
+
+
+def log_export(user: Any, req: ExportRequest, maker: RowMaker, *, via_api: bool) -> ExportLog:
+    return ExportLog.objects.create(
+        user=user if getattr(user, "pk", None) else None,
+        dataset_key=req.dataset.key,
+        fiscal_year=req.dataset.fiscal_year,
+        period_number=req.period.number if req.period else None,
+        orgunit_code=req.unit.code,
+        orgunit_path=req.unit.path,
+        state=req.state,
+        file_format=req.file_format,
+        via_api=via_api,
+        personal_fields=sorted(maker.personal),
+        unmasked=maker.unmasked_possible(),
+    )
+
+
+def _in_language(lang: str, chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """Keep the user's language while the body is produced (after the view returned)."""
+    with translation.override(lang):
+        yield from chunks
+
+
+def export_response(user: Any, req: ExportRequest, *, via_api: bool = False) -> StreamingHttpResponse:
+    lang = lang_of(getattr(user, "language", None) or translation.get_language())
+    with translation.override(lang):
+        maker = RowMaker(user, req, lang)
+    log = log_export(user, req, maker, via_api=via_api)
+    stream = stream_csv if req.file_format == "csv" else stream_xlsx
+    body = _in_language(lang, stream(maker, records_of(req), log))
+    response = StreamingHttpResponse(body, content_type=CONTENT_TYPES[req.file_format])
+    response["Content-Disposition"] = f'attachment; filename="{req.file_name}"'
+    response["Cache-Control"] = "no-store"
+    return response

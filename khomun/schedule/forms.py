@@ -1,0 +1,60 @@
+"""A province's own deadline, typed the way Thai offices write dates: 6/9/2561."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from khomun.lib.thaidate import BE_OFFSET
+
+THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+# A four-digit year above this is Buddhist Era (2561), below it Christian Era (2018).
+BE_THRESHOLD = 2400
+
+
+class BuddhistDateField(forms.Field):
+    """A date as day/month/BE year ("6/9/2561", Thai digits too) or ISO ("2018-09-06")."""
+
+    widget = forms.TextInput(attrs={"placeholder": "วว/ดด/ปปปป", "inputmode": "numeric"})
+    default_error_messages = {
+        "invalid": _("วันที่ต้องเขียนเป็น วัน/เดือน/ปี พ.ศ. เช่น 6/9/2561"),
+    }
+
+    def to_python(self, value: Any) -> dt.date | None:
+        if isinstance(value, dt.date):
+            return value
+        text = str(value or "").strip().translate(THAI_DIGITS)
+        if not text:
+            return None
+        iso, dmy = ISO.match(text), DAY_MONTH_YEAR.match(text)
+        if iso:
+            year, month, day = (int(part) for part in iso.groups())
+        elif dmy:
+            day, month, year = (int(part) for part in dmy.groups())
+        else:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        if year > BE_THRESHOLD:
+            year -= BE_OFFSET
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, dt.date):
+            return f"{value.day}/{value.month}/{value.year + BE_OFFSET}"
+        return value
+
+
+class DeadlineForm(forms.Form):
+    due = BuddhistDateField(
+        label=_("กำหนดส่งของจังหวัด"),
+        required=False,
+        help_text=_("เว้นว่างเพื่อใช้กำหนดส่งของกรม"),
+    )
