@@ -7,6 +7,7 @@ read-only is 403), `services` registers, checks duplicates and merges.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -23,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from khomun.accounts import policy
+from khomun.lib.thaidate import format_date
 from khomun.orgunits.choices import Level
 from khomun.orgunits.models import OrgUnit
 from khomun.records import services
@@ -94,15 +96,30 @@ def subject_list(request: HttpRequest) -> HttpResponse:
     return render(request, "records/subjects/list.html", context)
 
 
-def _describe(change: Change) -> list[tuple[Any, Any, Any]]:
+def _shown(key: str, value: Any, kinds: dict[str, str]) -> Any:
+    """A snapshot value as a reader wants it: Thai kind labels, dates in BE, lists joined."""
+    if value in (None, "", {}, []):
+        return None
+    if key == "kind":
+        return kinds.get(value, value)
+    if key in ("active_from", "dissolved_on"):
+        return format_date(dt.date.fromisoformat(value))
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {v}" for k, v in value.items() if v not in (None, ""))
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return value
+
+
+def _describe(change: Change, kinds: dict[str, str]) -> list[tuple[Any, Any, Any]]:
     """(label, before, after) for each key a subject change touched."""
     before, after = change.before or {}, change.after or {}
-    keys = [k for k in SNAPSHOT_LABELS if k in before or k in after]
-    return [
-        (SNAPSHOT_LABELS[k], before.get(k), after.get(k))
-        for k in keys
-        if before.get(k) != after.get(k)
-    ]
+    rows = []
+    for key, label in SNAPSHOT_LABELS.items():
+        old, new = _shown(key, before.get(key), kinds), _shown(key, after.get(key), kinds)
+        if old != new:
+            rows.append((label, old, new))
+    return rows
 
 
 @login_required
@@ -119,11 +136,12 @@ def subject_detail(request: HttpRequest, subject_id: int) -> HttpResponse:
         kept = Subject.objects.select_related("orgunit").get(pk=subject.merged_into_id)
         merged_into = kept if policy.can_view(request.user, kept.orgunit) else None
     changes = services.history(Entity.SUBJECT, subject.pk)
+    kinds = services.subject_kinds()
     context = {
         "subject": subject,
-        "kind_label": services.subject_kinds().get(subject.kind, subject.kind),
+        "kind_label": kinds.get(subject.kind, subject.kind),
         "records": records,
-        "history": [(c, _describe(c)) for c in changes],
+        "history": [(c, _describe(c, kinds)) for c in changes],
         "merged_into": merged_into,
         "absorbed": Subject.objects.filter(merged_into=subject).select_related("orgunit"),
         "can_edit": policy.can_record(request.user, subject.orgunit) and not subject.merged_into_id,

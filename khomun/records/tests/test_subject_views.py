@@ -110,6 +110,7 @@ def test_a_subject_page_shows_details_records_and_history(
     assert f"/records/r/{lampang_data['lampang_record']}/" in page
     assert "ฉบับร่าง" in page
     assert 'data-testid="history-row"' in page and "สร้าง" in page
+    assert "ประเภท: กลุ่มออมทรัพย์เพื่อการผลิต" in page  # the kind's label, not its key
     assert "บันทึกการยุบเลิก" in page and "แก้ไขรายละเอียด" in page
 
 
@@ -349,3 +350,39 @@ def test_the_outsider_cannot_reach_lampang_subjects(
     response = getattr(client_for(chaiyaphum_recorder), method)(path)
     assert response.status_code in (403, 404)
     assert list(Subject.objects.values()) == before
+
+
+# ---------------------------------------------------------------- in a real browser
+
+
+@pytest.mark.browser
+def test_a_recorder_finds_a_group_by_a_thai_word_and_is_warned_of_a_twin(
+    browser_page, catalog_2562, lampang_recorder
+):
+    from conftest import PASSWORD, screenshot
+
+    village = get_or_create_village("520101", 4, "ป่าขาม")
+    name = "กลุ่มออมทรัพย์เพื่อการผลิตบ้านป่าขาม"
+    services.create_subject(lampang_recorder, kind="savings_group", orgunit=village, name=name)
+    page = browser_page
+    page.goto(page.base_url + "/subjects/")
+    page.fill("#id_username", lampang_recorder.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(page.base_url + "/subjects/")
+    page.fill("#q", "ออมทรัพย์ ป่าขาม")
+    page.click("form[role=search] button[type=submit]")
+    row = page.locator("[data-testid=subject-row]")
+    assert row.count() == 1 and name in row.inner_text()
+    screenshot(page, "subjects-search")
+    page.goto(page.base_url + "/subjects/new/?orgunit=52010104")
+    page.select_option("#id_kind", "savings_group")
+    page.fill("#id_name", "กลุ่มออมทรัพย์เพื่อการผลิต บ้านป่าขาม")
+    page.click("button[type=submit]")
+    assert "โปรดยืนยันการเพิ่ม" in page.content()
+    screenshot(page, "subjects-duplicate-warning")
+    page.check("#id_confirm_duplicate")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/subjects/*/")
+    assert Subject.objects.filter(orgunit=village).count() == 2
+    screenshot(page, "subjects-detail")
