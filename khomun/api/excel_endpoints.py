@@ -66,13 +66,13 @@ class ExportQuery(Schema):
 
 
 def _period(key: str, fiscal_year: int, number: int) -> Period:
-    dataset = Dataset.objects.filter(fiscal_year=fiscal_year, key=key, current__isnull=False).first()
+    dataset = Dataset.objects.filter(
+        fiscal_year=fiscal_year, key=key, current__isnull=False
+    ).first()
     if dataset is None:
         message = _("ไม่มีฐานข้อมูล “%(key)s” ในปีงบประมาณ %(year)s") % {"key": key, "year": fiscal_year}
         raise ApiError(400, message, {"dataset": [message]})
-    period = (
-        dataset.periods.select_related("dataset__current").filter(number=number).first()
-    )
+    period = dataset.periods.select_related("dataset__current").filter(number=number).first()
     if period is None:
         message = _("ฐานข้อมูลนี้ไม่มีงวดที่ %(number)s") % {"number": number}
         raise ApiError(400, message, {"period": [message]})

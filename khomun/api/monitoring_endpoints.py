@@ -7,6 +7,8 @@ decide the rest (a district user approving is 403, a wrong state 409).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
@@ -64,7 +66,7 @@ class ReturnIn(Schema):
     version: int | None = None
 
 
-def unit_figures(unit: OrgUnit, figures: Figures) -> dict[str, object]:
+def unit_figures(unit: OrgUnit, figures: Figures) -> dict[str, Any]:
     return {
         "orgunit": unit.code,
         "name_th": unit.name_th,

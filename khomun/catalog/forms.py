@@ -338,7 +338,7 @@ def _parse_choices(text: str) -> list[dict[str, str]]:
 
 
 class FieldForm(forms.Form):
-    key = _key_field(_("รหัสฟิลด์ (key)"))
+    key = _key_field(_("รหัสฟิลด์ (key)"), help_text="")  # explained once above the fields
     type = forms.ChoiceField(label=_("ชนิดข้อมูล"))
     label_th = forms.CharField(label=_("ชื่อที่แสดง (ไทย)"), max_length=300)
     label_en = forms.CharField(label=_("ชื่อที่แสดง (อังกฤษ)"), max_length=300)
@@ -380,7 +380,8 @@ class FieldForm(forms.Form):
         types = _enum("$defs", "field", "properties", "type")
         type_field = self.fields["type"]
         assert isinstance(type_field, forms.ChoiceField)
-        type_field.choices = _choices(types, TYPE_LABELS)
+        # A blank first choice, so that the empty form for a new field stays unchanged.
+        type_field.choices = [("", _("— เลือกชนิด —")), *_choices(types, TYPE_LABELS)]
         mask_field = self.fields["mask"]
         assert isinstance(mask_field, forms.ChoiceField)
         masks = _enum("$defs", "field", "properties", "mask")
@@ -649,7 +650,12 @@ class YamlForm(forms.Form):
 
 class CopyYearForm(forms.Form):
     from_year = forms.TypedChoiceField(label=_("คัดลอกจากปีงบประมาณ"), coerce=int)
-    to_year = forms.IntegerField(label=_("ไปยังปีงบประมาณ (พ.ศ.)"), min_value=2500, max_value=2700)
+    to_year = forms.IntegerField(
+        label=_("ไปยังปีงบประมาณ (พ.ศ.)"),
+        min_value=2500,
+        max_value=2700,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
 
     def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

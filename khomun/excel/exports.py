@@ -1,10 +1,15 @@
 """Exports of records to CSV and .xlsx, streamed so that memory stays flat.
 
 One dataset of one fiscal year, one period or all of them, under one org unit,
-optionally in one state. Records are read with `.iterator(chunk_size=...)`; CSV
-goes out row by row (UTF-8 with a BOM, so Excel opens Thai correctly); .xlsx is
-written by XlsxWriter in constant_memory mode to a temporary file (each row is
-flushed as it is written) and that file is then sent in chunks. National IDs and
+optionally in one state. A page asking for a large .xlsx (more than
+BACKGROUND_ROWS records) gets it written by a background task instead, to
+download when ready: an .xlsx cannot be sent before it is complete, and a
+request that waits minutes would time out at the proxy.
+
+Records are read with `.iterator(chunk_size=...)`; CSV goes out row by row
+(UTF-8 with a BOM, so Excel opens Thai correctly); .xlsx is written by XlsxWriter
+in constant_memory mode to a temporary file (each row is flushed as it is
+written) and that file is then sent in chunks. National IDs and
 phone numbers are masked unless `personal.may_see_personal_data`; every export is
 written to ExportLog first (who, what, when, whether personal data left unmasked)
 and gets its row count when the file is complete.
@@ -32,7 +37,7 @@ from khomun.accounts import policy
 from khomun.catalog.definition import DatasetDefinition, FieldDef
 from khomun.catalog.models import Dataset
 from khomun.excel import personal
-from khomun.excel.models import ExportLog
+from khomun.excel.models import ExportLog, ExportStatus
 from khomun.excel.values import as_date, lang_of, text_value
 from khomun.orgunits.models import OrgUnit
 from khomun.records.choices import RecordState
@@ -40,6 +45,7 @@ from khomun.records.models import Record
 from khomun.schedule.models import Period
 
 CHUNK_ROWS = 2000
+BACKGROUND_ROWS = 100_000
 CSV_BATCH = 500
 FILE_CHUNK = 64 * 1024
 FORMATS = ("csv", "xlsx")
@@ -271,8 +277,16 @@ def stream_xlsx(maker: RowMaker, records: QuerySet[Record], log: ExportLog) -> I
 # ---------------------------------------------------------------- the response
 
 
-def log_export(user: Any, req: ExportRequest, maker: RowMaker, *, via_api: bool) -> ExportLog:
+def log_export(
+    user: Any,
+    req: ExportRequest,
+    maker: RowMaker,
+    *,
+    via_api: bool,
+    status: str = ExportStatus.STREAMED,
+) -> ExportLog:
     return ExportLog.objects.create(
+        status=status,
         user=user if getattr(user, "pk", None) else None,
         dataset_key=req.dataset.key,
         fiscal_year=req.dataset.fiscal_year,
@@ -293,7 +307,9 @@ def _in_language(lang: str, chunks: Iterator[bytes]) -> Iterator[bytes]:
         yield from chunks
 
 
-def export_response(user: Any, req: ExportRequest, *, via_api: bool = False) -> StreamingHttpResponse:
+def export_response(
+    user: Any, req: ExportRequest, *, via_api: bool = False
+) -> StreamingHttpResponse:
     lang = lang_of(getattr(user, "language", None) or translation.get_language())
     with translation.override(lang):
         maker = RowMaker(user, req, lang)
@@ -304,3 +320,74 @@ def export_response(user: Any, req: ExportRequest, *, via_api: bool = False) -> 
     response["Content-Disposition"] = f'attachment; filename="{req.file_name}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+# ---------------------------------------------------------------- in the background
+
+
+def runs_in_background(req: ExportRequest) -> bool:
+    return req.file_format == "xlsx" and records_of(req).count() > BACKGROUND_ROWS
+
+
+def queue_export(user: Any, req: ExportRequest) -> ExportLog:
+    lang = lang_of(getattr(user, "language", None) or translation.get_language())
+    with translation.override(lang):
+        maker = RowMaker(user, req, lang)
+    log = log_export(user, req, maker, via_api=False, status=ExportStatus.QUEUED)
+    from khomun.excel.tasks import run_export  # tasks import this module
+
+    run_export.delay(log.pk)
+    log.refresh_from_db()
+    return log
+
+
+def run_export_job(log_id: int) -> None:
+    """Write a queued export into storage. Scope is asked again: roles may have changed."""
+    from django.core.files import File
+    from django.core.files.storage import default_storage
+
+    log = ExportLog.objects.select_related("user").get(pk=log_id)
+    if log.status != ExportStatus.QUEUED or log.user is None:
+        return
+    lang = lang_of(log.user.language)
+    try:
+        with translation.override(lang):
+            req = export_request(
+                log.user,
+                dataset_key=log.dataset_key,
+                fiscal_year=log.fiscal_year,
+                period=log.period_number,
+                orgunit=log.orgunit_code,
+                state=log.state,
+                file_format="xlsx",
+            )
+            maker = RowMaker(log.user, req, lang)
+            with tempfile.TemporaryDirectory(prefix="khomun-export-") as folder:
+                path = os.path.join(folder, "export.xlsx")
+                count = write_xlsx(maker, records_of(req), path)
+                with open(path, "rb") as handle:
+                    name = default_storage.save(
+                        f"exports/{log.pk}-{os.urandom(8).hex()}.xlsx", File(handle)
+                    )
+    except Exception:
+        import logging
+
+        logging.getLogger("khomun.excel").exception("export %s failed", log.pk)
+        ExportLog.objects.filter(pk=log.pk).update(
+            status=ExportStatus.FAILED, finished_at=timezone.now()
+        )
+        return
+    ExportLog.objects.filter(pk=log.pk).update(
+        status=ExportStatus.READY, stored_file=name, rows=count, finished_at=timezone.now()
+    )
+
+
+def get_export_for_user(user: Any, log_id: int) -> ExportLog:
+    """A background export is its requester's alone: anyone else gets 404."""
+    from django.http import Http404
+
+    user_id: int = getattr(user, "pk", None) or 0
+    log = ExportLog.objects.filter(pk=log_id, user_id=user_id).first()
+    if log is None or log.status == ExportStatus.STREAMED:
+        raise Http404
+    return log

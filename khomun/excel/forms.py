@@ -45,4 +45,6 @@ class ExportForm(forms.Form):
     def __init__(self, *args: Any, fiscal_year: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         datasets = Dataset.objects.filter(fiscal_year=fiscal_year, current__isnull=False)
-        self.fields["dataset"].choices = [(d.key, d.name) for d in datasets]
+        field = self.fields["dataset"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(d.key, d.name) for d in datasets]

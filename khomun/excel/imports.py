@@ -217,10 +217,11 @@ class Planned:
     values: dict[str, Any]
     subject: Subject | None = None
     record: Record | None = None
+    skip: bool = False  # a pre-filled subject left as it was: nothing to record
 
     @property
     def unchanged(self) -> bool:
-        return self.record is not None and self.record.values == self.values
+        return self.skip or (self.record is not None and self.record.values == self.values)
 
 
 @dataclass
@@ -369,9 +370,9 @@ class Checker:
             subject = self.by_id.get(int(number)) if number.isdigit() else None
             if subject is None:
                 message = _("ไม่พบรายการรหัส %(id)s ในพื้นที่นี้") % {"id": number}
-                self.errors.append(
-                    RowError(row, self.col_of.get(SUBJECT_COLUMN), "", "", number, message)
-                )
+                col = self.col_of.get(SUBJECT_COLUMN)
+                column = self.layout.header_of(col) if col is not None else ""
+                self.errors.append(RowError(row, col, column, "", number, message))
                 return None, None
             return subject, subject.pk
         national_id = self._national_id(cleaned)
@@ -433,9 +434,11 @@ class Checker:
         record: Record | None,
     ) -> None:
         if record is not None and record.state == RecordState.APPROVED:
-            self.errors.append(
-                RowError(row, None, "", "", "", _("ข้อมูลนี้ได้รับอนุมัติแล้ว แก้ไขไม่ได้"))
-            )
+            self.errors.append(RowError(row, None, "", "", "", _("ข้อมูลนี้ได้รับอนุมัติแล้ว แก้ไขไม่ได้")))
+            return
+        identity = {f.key for f in self._identity()}
+        if subject is not None and record is None and set(cleaned) <= identity:
+            self.plan.append(Planned(row, cleaned, subject, None, skip=True))
             return
         values = cleaned
         if record is not None:

@@ -38,9 +38,7 @@ class ImportJob(models.Model):
     file_kind = models.CharField(max_length=8)  # "xlsx" or "csv"
     file_size = models.PositiveIntegerField(default=0)
     content = models.BinaryField(null=True, blank=True, editable=False)
-    state = models.CharField(
-        max_length=10, choices=ImportState.choices, default=ImportState.QUEUED
-    )
+    state = models.CharField(max_length=10, choices=ImportState.choices, default=ImportState.QUEUED)
     rows_total = models.PositiveIntegerField(default=0)
     rows_checked = models.PositiveIntegerField(default=0)
     rows_stored = models.PositiveIntegerField(default=0)
@@ -73,8 +71,20 @@ class ImportJob(models.Model):
         return self.state in (ImportState.QUEUED, ImportState.CHECKING, ImportState.STORING)
 
 
+class ExportStatus(models.TextChoices):
+    STREAMED = "streamed", _("ส่งออกทันที")
+    QUEUED = "queued", _("กำลังเตรียมไฟล์")
+    READY = "ready", _("พร้อมดาวน์โหลด")
+    FAILED = "failed", _("เตรียมไฟล์ไม่สำเร็จ")
+
+
 class ExportLog(models.Model):
-    """Who exported what, when: every export, with whether personal data left unmasked."""
+    """Who exported what, when: every export, with whether personal data left unmasked.
+
+    Most exports stream at once (`streamed`); a large .xlsx asked for on a page is
+    written in the background (`queued` -> `ready`) into `stored_file`, for the
+    user who asked to download when it is ready.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -92,6 +102,11 @@ class ExportLog(models.Model):
     personal_fields = models.JSONField(default=list, blank=True)
     unmasked = models.BooleanField(default=False)
     rows = models.PositiveIntegerField(null=True, blank=True)  # set once the file is complete
+    status = models.CharField(
+        max_length=10, choices=ExportStatus.choices, default=ExportStatus.STREAMED
+    )
+    stored_file = models.CharField(max_length=200, blank=True)  # name in default storage
+    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -109,3 +124,14 @@ class ExportLog(models.Model):
     @property
     def has_personal_data(self) -> bool:
         return bool(self.personal_fields)
+
+    @property
+    def is_running(self) -> bool:
+        return self.status == ExportStatus.QUEUED
+
+    @property
+    def download_name(self) -> str:
+        part = f"p{self.period_number}" if self.period_number else "all"
+        return (
+            f"{self.dataset_key}_{self.fiscal_year}_{part}_{self.orgunit_code}.{self.file_format}"
+        )

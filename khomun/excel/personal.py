@@ -50,7 +50,7 @@ def path_allowed(paths: list[str] | None, path: str) -> bool:
 
 
 def mask(value: object) -> str:
-    """"xxxxxxxxx0123": all but the last digits hidden."""
+    """ "xxxxxxxxx0123": all but the last digits hidden."""
     text = "" if value is None else str(value)
     if not text:
         return ""

@@ -60,7 +60,7 @@ class FileRefused(Exception):
 
 
 def inspect_upload(name: str, content: bytes) -> str:
-    """"xlsx" or "csv" for a file we will read; FileRefused for anything else."""
+    """ "xlsx" or "csv" for a file we will read; FileRefused for anything else."""
     if len(content) > MAX_FILE_BYTES:
         raise FileRefused(too_large_message())
     if not content.strip():
@@ -186,9 +186,7 @@ def decode_text(content: bytes) -> str:
             return content.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise FileRefused(
-        _("อ่านตัวอักษรในไฟล์ CSV นี้ไม่ได้ โปรดบันทึกเป็น CSV UTF-8 หรือ Windows-874 (ภาษาไทย)")
-    )
+    raise FileRefused(_("อ่านตัวอักษรในไฟล์ CSV นี้ไม่ได้ โปรดบันทึกเป็น CSV UTF-8 หรือ Windows-874 (ภาษาไทย)"))
 
 
 def _delimiter(text: str) -> str:
@@ -296,7 +294,9 @@ def locate_columns(table: Table, defn: DatasetDefinition) -> Layout:
         if len([k for k in columns.values() if k != SUBJECT_COLUMN]) >= needed:
             headers = [str(c).strip() if not _blank(c) else "" for c in cells]
             ignored = [h for col, h in enumerate(headers) if h and col not in columns]
-            return Layout(index, _first_of_each(columns), headers, _find_marker(table.rows), ignored)
+            return Layout(
+                index, _first_of_each(columns), headers, _find_marker(table.rows), ignored
+            )
     raise FileRefused(
         _(
             "ไม่พบแถวหัวตารางที่มีชื่อช่องของฐานข้อมูลนี้ในไฟล์ "

@@ -177,13 +177,13 @@ class _TemplateWriter:
     def header(self) -> None:
         sheet = self.sheet
         sheet.write_string(HEADER_ROW, 0, _("รหัสรายการ"), self.head)
-        sheet.write_comment(
-            HEADER_ROW, 0, _("รหัสของรายการในระบบ ห้ามแก้ไข เว้นว่างไว้สำหรับรายการใหม่")
-        )
+        sheet.write_comment(HEADER_ROW, 0, _("รหัสของรายการในระบบ ห้ามแก้ไข เว้นว่างไว้สำหรับรายการใหม่"))
         sheet.set_column(0, 0, 12, self.id_format)
         for col, f in enumerate(self.defn.fields, start=1):
             label = f.label(self.lang) + (" *" if f.required else "")
-            sheet.write_string(HEADER_ROW, col, label, self.required_head if f.required else self.head)
+            sheet.write_string(
+                HEADER_ROW, col, label, self.required_head if f.required else self.head
+            )
             note = field_note(f, self.lang)
             if note:
                 sheet.write_comment(HEADER_ROW, col, note, {"x_scale": 2, "y_scale": 1.5})

@@ -18,4 +18,6 @@ urlpatterns = [
     path("imports/<int:job_id>/status/", views.import_status, name="excel_import_status"),
     path("imports/<int:job_id>/errors.xlsx", views.import_errors, name="excel_import_errors"),
     path("export/", views.export, name="excel_export"),
+    path("exports/<int:log_id>/", views.export_detail, name="excel_export_detail"),
+    path("exports/<int:log_id>/download/", views.export_download, name="excel_export_download"),
 ]

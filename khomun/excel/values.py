@@ -37,7 +37,7 @@ def as_date(value: object) -> dt.date | None:
 
 
 def date_text(value: object, lang: str) -> str:
-    """"20/03/2562" (Buddhist Era) in Thai, "20/03/2019" in English: both import back."""
+    """ "20/03/2562" (Buddhist Era) in Thai, "20/03/2019" in English: both import back."""
     day = as_date(value)
     if day is None:
         return "" if value is None else str(value)

@@ -11,15 +11,15 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from khomun.accounts import policy
 from khomun.excel import exports, imports, report, templates
 from khomun.excel.forms import ExportForm, UploadForm
-from khomun.excel.models import ImportJob
+from khomun.excel.models import ExportLog, ExportStatus, ImportJob
 from khomun.excel.reading import MAX_FILE_BYTES, MAX_ROWS
 from khomun.lib.thaidate import fiscal_year
 from khomun.orgunits.models import OrgUnit
@@ -52,6 +52,11 @@ def excel_home(request: HttpRequest) -> HttpResponse:
         "due": progress.due_for_unit(unit) if unit is not None else [],
         "export_form": ExportForm(initial=initial, fiscal_year=year),
         "jobs": list(imports.jobs_for(request.user)[:LISTED_IMPORTS]),
+        "exports": list(
+            ExportLog.objects.filter(user_id=request.user.pk or 0)
+            .exclude(status=ExportStatus.STREAMED)
+            .order_by("-at")[:10]
+        ),
     }
     return render(request, "excel/home.html", context)
 
@@ -76,7 +81,7 @@ def _period_context(request: HttpRequest, period: Period, unit: OrgUnit) -> dict
         "jobs": list(jobs[:LISTED_IMPORTS]),
         "period_url": progress.period_url(period, unit),
         "max_mb": MAX_FILE_BYTES // (1024 * 1024),
-        "max_rows": MAX_ROWS,
+        "max_rows": f"{MAX_ROWS:,}",
     }
 
 
@@ -157,7 +162,7 @@ def import_errors(request: HttpRequest, job_id: int) -> HttpResponse:
 
 
 @login_required
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: HttpRequest) -> HttpResponseBase:
     """Stream an export; refusals (unknown dataset, period, state) go back to the form."""
     params = request.GET
     try:
@@ -173,4 +178,27 @@ def export(request: HttpRequest) -> HttpResponse:
     except exports.ExportRefused as exc:
         messages.error(request, exc.message)
         return redirect(reverse("excel_home"))
+    if exports.runs_in_background(req):
+        log = exports.queue_export(request.user, req)
+        return redirect("excel_export_detail", log.pk)
     return exports.export_response(request.user, req)
+
+
+@login_required
+def export_detail(request: HttpRequest, log_id: int) -> HttpResponse:
+    """A background export: its state (polled by htmx) and, when ready, the download."""
+    log = exports.get_export_for_user(request.user, log_id)
+    name = "excel/_export_status.html" if request.headers.get("HX-Request") else "excel/export.html"
+    return render(request, name, {"log": log})
+
+
+@login_required
+def export_download(request: HttpRequest, log_id: int) -> HttpResponseBase:
+    from django.core.files.storage import default_storage
+    from django.http import FileResponse
+
+    log = exports.get_export_for_user(request.user, log_id)
+    if log.status != ExportStatus.READY or not log.stored_file:
+        raise Http404
+    handle = default_storage.open(log.stored_file, "rb")
+    return FileResponse(handle, as_attachment=True, filename=log.download_name)

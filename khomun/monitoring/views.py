@@ -34,6 +34,7 @@ from khomun.orgunits.choices import Level
 from khomun.orgunits.models import OrgUnit
 from khomun.records.choices import RecordState
 from khomun.records.progress import get_period, period_url
+from khomun.records.services import RecordError
 from khomun.schedule.models import Period
 from khomun.schedule.services import due_for
 
@@ -52,11 +53,12 @@ def monitoring_home(request: HttpRequest) -> HttpResponse:
 
 def _chosen_periods(request: HttpRequest) -> dict[str, int]:
     """?p_<dataset key>=N picks a dataset's period in the all-datasets view."""
-    return {
-        key[2:]: int(value)
-        for key, value in request.GET.items()
-        if key.startswith("p_") and value.isdigit()
-    }
+    chosen = {}
+    for key in request.GET:
+        value = request.GET.get(key, "")
+        if key.startswith("p_") and value.isdigit():
+            chosen[key[2:]] = int(value)
+    return chosen
 
 
 def _sort_url(request: HttpRequest, key: str, current: str, descending: bool) -> str:
@@ -250,7 +252,7 @@ def submit_view(
     period, unit = _period_and_unit(request, fiscal_year, code, dataset_key, period_number)
     try:
         done = approval.submit_district(request.user, period, unit)
-    except approval.RecordError as exc:
+    except RecordError as exc:
         messages.error(request, exc.message)
         return _back(period, unit)
     count = len(done.submitted)
@@ -274,7 +276,7 @@ def approve_view(
     period, unit = _period_and_unit(request, fiscal_year, code, dataset_key, period_number)
     try:
         approved = approval.approve_district(request.user, period, unit)
-    except approval.RecordError as exc:
+    except RecordError as exc:
         messages.error(request, exc.message)
         return _back(period, unit)
     messages.success(request, _("อนุมัติแล้ว %(n)s รายการ") % {"n": len(approved)})
@@ -298,7 +300,7 @@ def return_view(
         returned = approval.return_district(
             request.user, period, unit, form.cleaned_data["comment"], record_ids=ids
         )
-    except approval.RecordError as exc:
+    except RecordError as exc:
         messages.error(request, exc.message)
         return _back(period, unit)
     messages.success(request, _("ส่งกลับให้แก้ไขแล้ว %(n)s รายการ") % {"n": len(returned)})
@@ -317,7 +319,7 @@ def reopen_view(
     if not form.is_valid():
         field, errors = next(iter(form.errors.items()))
         label = form.fields[field].label if field in form.fields else ""
-        messages.error(request, f"{label}: {errors[0]}" if label else errors[0])
+        messages.error(request, f"{label}: {errors[0]}" if label else str(errors[0]))
         return _back(period, unit)
     try:
         row = locking.reopen(

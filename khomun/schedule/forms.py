@@ -56,5 +56,13 @@ class DeadlineForm(forms.Form):
     due = BuddhistDateField(
         label=_("กำหนดส่งของจังหวัด"),
         required=False,
+        # One input per table row: the column heading is its visible label.
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": "วว/ดด/ปปปป",
+                "inputmode": "numeric",
+                "aria-label": _("กำหนดส่งของจังหวัด"),
+            }
+        ),
         help_text=_("เว้นว่างเพื่อใช้กำหนดส่งของกรม"),
     )

@@ -37,7 +37,7 @@ from khomun.catalog.definition import DatasetDefinition
 from khomun.catalog.models import Dataset
 from khomun.catalog.services import datasets_for, load_catalog, shipped_years
 from khomun.catalog.validation import validate_values
-from khomun.lib.thaidate import fiscal_year, format_date
+from khomun.lib.thaidate import fiscal_year
 from khomun.orgunits.choices import Level
 from khomun.orgunits.models import OrgUnit
 from khomun.records.choices import RecordState
@@ -48,7 +48,7 @@ from khomun.synthetic import values as factories
 from khomun.synthetic import vocab
 from khomun.synthetic.models import GeneratedRun
 from khomun.synthetic.plan import INCOMPLETE, LATE, PUNCTUAL, District, Plan, make_plan, rng_for
-from khomun.synthetic.population import POPULATIONS, Entity, build, populations_of, spec_of
+from khomun.synthetic.population import Entity, build, populations_of, spec_of
 from khomun.synthetic.progress import Progress
 from khomun.synthetic.writer import Stamp, Writer, writer_for_connection
 
@@ -60,7 +60,11 @@ ON_TIME = {PUNCTUAL: 0.97, LATE: 0.40, INCOMPLETE: 0.65}
 SUBMITS = {PUNCTUAL: 0.995, LATE: 0.97, INCOMPLETE: 0.72}
 APPROVING_PROVINCES = 0.55  # share of provinces whose admin approves submitted work
 RETURNED = 0.004
-OFFICE_OPEN, OFFICE_CLOSE = 8 * 3600 + 30 * 60, 16 * 3600 + 30 * 60
+OFFICE_OPEN, OFFICE_SPAN = 8 * 3600 + 30 * 60, 8 * 3600  # 08:30 to 16:30, Bangkok time
+DRAFT, SUBMITTED = RecordState.DRAFT.value, RecordState.SUBMITTED.value
+APPROVED, RETURNED_STATE = RecordState.APPROVED.value, RecordState.RETURNED.value
+# (state, complete, version, created, updated, submitted, return comment)
+Outcome = tuple[str, bool, int, Stamp, Stamp, Stamp | None, str]
 # Records checked with `validate_values` while generating: the first of each dataset
 # and year, then one in SAMPLE_EVERY. A failure stops the run (a bug, not bad luck).
 SAMPLE_FIRST, SAMPLE_EVERY = 30, 997
@@ -167,6 +171,18 @@ class PeriodWork:
     info: factories.PeriodInfo
     entry_start: dt.date
     kind: str
+    # The same dates as day ordinals, for the hot loop.
+    entry: int = field(init=False)
+    on_time: int = field(init=False)
+    lock: int = field(init=False)
+
+    key: tuple[str, int] = field(init=False)  # (dataset key, fiscal year)
+
+    def __post_init__(self) -> None:
+        self.key = (self.defn.key, self.info.fiscal_year)
+        self.entry = self.entry_start.toordinal()
+        self.on_time = self.period.on_time_until.toordinal()
+        self.lock = self.period.lock.toordinal()
 
 
 def periods_to_fill(years: list[int], today: dt.date) -> list[PeriodWork]:
@@ -185,7 +201,9 @@ def periods_to_fill(years: list[int], today: dt.date) -> list[PeriodWork]:
                     year, period.number, len(periods), period.start, period.end, period.due, today
                 )
                 work.append(
-                    PeriodWork(period, defn, version.pk, info, _entry_start(period), dataset.subject_kind)
+                    PeriodWork(
+                        period, defn, version.pk, info, _entry_start(period), dataset.subject_kind
+                    )
                 )
     work.sort(key=lambda w: (w.period.due, w.defn.order, w.period.number))
     return work
@@ -233,6 +251,7 @@ class Run:
         self.plan = plan
         self.run_number = run_number
         self.today = plan.today
+        self.today_ordinal = plan.today.toordinal()
         self.village_ids: dict[str, int] = {}
         self.entities: dict[str, dict[str, list[Entity]]] = {}
         self.kinds_done: set[str] = set()
@@ -262,7 +281,15 @@ class Run:
                     if village.code not in existing:
                         moo = int(village.code[6:])
                         rows.append(
-                            (village.code, village.name, f"Moo {moo}", Level.VILLAGE.value, sub.id, village.path, True)
+                            (
+                                village.code,
+                                village.name,
+                                f"Moo {moo}",
+                                Level.VILLAGE.value,
+                                sub.id,
+                                village.path,
+                                True,
+                            )
                         )
         for start in range(0, len(rows), 20_000):
             self.writer.insert_villages(rows[start : start + 20_000])
@@ -380,10 +407,20 @@ class Run:
             if work.kind:
                 self._fill_subjects(work, factory, district, habit, rng)
             elif "district" in work.defn.levels:
-                self._fill_unit(work, (district.id, district.path, district.name), habit, rng, False)
+                self._fill_unit(
+                    work, (district.id, district.path, district.name), habit, rng, False
+                )
         if not work.kind and "province" in work.defn.levels:
             for code, unit in sorted(self.plan.provinces.items()):
-                rng = rng_for(self.plan.seed, self.run_number, "records", work.defn.key, work.info.fiscal_year, work.period.number, code)
+                rng = rng_for(
+                    self.plan.seed,
+                    self.run_number,
+                    "records",
+                    work.defn.key,
+                    work.info.fiscal_year,
+                    work.period.number,
+                    code,
+                )
                 self._fill_unit(work, unit, PUNCTUAL, rng, True)
 
     def _fill_subjects(
@@ -394,18 +431,22 @@ class Run:
         habit: str,
         rng: random.Random,
     ) -> None:
-        start, end = work.period.start, work.period.end
-        key = (work.defn.key, work.info.fiscal_year)
+        start, end, kind, info = work.period.start, work.period.end, work.kind, work.info
         approves = self.approving.get(district.province_code, False)
-        for e in self.entities_of(work.kind, district):
+        expected = written = 0
+        for e in self.entities_of(kind, district):
             if not e.active_during(start, end):
                 continue
-            self.expected[key] += 1
+            expected += 1
             outcome = self._outcome(work, habit, approves, rng)
             if outcome is None:
                 continue
-            values = factory(e, work.info, rng)
-            self._write(work, district.id, district.path, e.subject_ids[work.kind], values, outcome, rng)
+            values = factory(e, info, rng)
+            self._write(work, district.id, district.path, e.subject_ids[kind], values, outcome, rng)
+            written += 1
+        self.expected[work.key] += expected
+        if self.progress is not None:
+            self.progress.advance(written)
 
     def _fill_unit(
         self,
@@ -416,7 +457,7 @@ class Run:
         province: bool,
     ) -> None:
         """One record of a dataset without subjects for one reporting office."""
-        key = (work.defn.key, work.info.fiscal_year)
+        key = work.key
         self.expected[key] += 1
         outcome = self._outcome(work, habit, False, rng)
         if outcome is None:
@@ -431,40 +472,51 @@ class Run:
             self.repairs.add(key)
             values = factories.conform(work.defn, values, None, work.info, rng)
         self._write(work, unit_id, path, None, values, outcome, rng)
+        if self.progress is not None:
+            self.progress.advance(1)
 
     def _outcome(
         self, work: PeriodWork, habit: str, approves: bool, rng: random.Random
-    ) -> tuple[str, bool, int, Stamp, Stamp, Stamp | None, str] | None:
+    ) -> Outcome | None:
         """(state, complete, version, created, updated, submitted, comment), or None
-        when there is no record (yet)."""
-        period, today = work.period, self.today
-        if rng.random() >= PRESENT[habit]:
+        when there is no record (yet). Days are ordinals: this runs for every record."""
+        rand = rng.random
+        if rand() >= PRESENT[habit]:
             return None
-        on_time = rng.random() < ON_TIME[habit]
-        if on_time:
-            day = _day(rng, work.entry_start, period.on_time_until)
+        entry, on_time, lock, today = work.entry, work.on_time, work.lock, self.today_ordinal
+        if rand() < ON_TIME[habit]:
+            day = entry + int(rand() * (on_time - entry + 1)) if on_time > entry else entry
         else:
-            day = _day(rng, period.on_time_until + dt.timedelta(days=1), period.lock)
-        created_day = max(work.entry_start, day - dt.timedelta(days=rng.randint(0, 4)))
+            day = on_time + 1 + int(rand() * (lock - on_time))
+        created_day = max(entry, day - int(rand() * 5))
         if created_day > today:
             return None  # not recorded yet
-        created = _stamp(rng, created_day)
-        submitted = _stamp(rng, day)
+        created = (created_day, OFFICE_OPEN + int(rand() * OFFICE_SPAN))
+        submitted = (day, OFFICE_OPEN + int(rand() * OFFICE_SPAN))
         if submitted < created:
             created, submitted = submitted, created
-        version = 1 + (rng.random() < 0.3)
-        if day > today or rng.random() >= SUBMITS[habit]:
-            complete = rng.random() < 0.35
-            state = RecordState.DRAFT.value
-            return state, complete, version, created, created, None, ""
-        if rng.random() < RETURNED:
-            back = _stamp(rng, min(day + dt.timedelta(days=rng.randint(1, 10)), today))
+        version = 2 if rand() < 0.3 else 1
+        if day > today or rand() >= SUBMITS[habit]:
+            return DRAFT, rand() < 0.35, version, created, created, None, ""
+        if rand() < RETURNED:
+            back = (min(day + 1 + int(rand() * 10), today), OFFICE_OPEN + int(rand() * OFFICE_SPAN))
             comment = rng.choice(vocab.RETURN_COMMENTS)
-            return RecordState.RETURNED.value, True, version + 2, created, max(back, submitted), submitted, comment
-        if approves and today > period.lock and rng.random() < 0.9:
-            approved = _stamp(rng, min(day + dt.timedelta(days=rng.randint(2, 20)), today))
-            return RecordState.APPROVED.value, True, version + 2, created, max(approved, submitted), submitted, ""
-        return RecordState.SUBMITTED.value, True, version + 1, created, submitted, submitted, ""
+            return (
+                RETURNED_STATE,
+                True,
+                version + 2,
+                created,
+                max(back, submitted),
+                submitted,
+                comment,
+            )
+        if approves and today > lock and rand() < 0.9:
+            approved = (
+                min(day + 2 + int(rand() * 19), today),
+                OFFICE_OPEN + int(rand() * OFFICE_SPAN),
+            )
+            return APPROVED, True, version + 2, created, max(approved, submitted), submitted, ""
+        return SUBMITTED, True, version + 1, created, submitted, submitted, ""
 
     def _write(
         self,
@@ -473,7 +525,7 @@ class Run:
         path: str,
         subject_id: int | None,
         values: dict[str, Any],
-        outcome: tuple[str, bool, int, Stamp, Stamp, Stamp | None, str],
+        outcome: Outcome,
         rng: random.Random,
     ) -> None:
         state, complete, version, created, updated, submitted, comment = outcome
@@ -481,33 +533,26 @@ class Run:
             reduced = _leave_out(work.defn, values, rng)
             complete = len(reduced) == len(values)  # nothing could be left out
             values = reduced
-        key = (work.defn.key, work.info.fiscal_year)
+        key = work.key
         count = self.by_dataset[key]
         if count < SAMPLE_FIRST or count % SAMPLE_EVERY == 0:
             _check(work, values, state, complete)
         self.by_dataset[key] = count + 1
-        w = self.writer
-        w.add(
-            "record",
-            (
-                w.new_id("record"),
-                work.version_id,
-                work.period.pk,
-                unit_id,
-                path,
-                subject_id,
-                w.json(values),
-                state,
-                complete,
-                version,
-                comment,
-                w.stamp(created),
-                w.stamp(updated),
-                w.stamp(submitted),
-            ),
+        self.writer.record(
+            work.version_id,
+            work.period.pk,
+            unit_id,
+            path,
+            subject_id,
+            values,
+            state,
+            complete,
+            version,
+            comment,
+            created,
+            updated,
+            submitted,
         )
-        if self.progress is not None:
-            self.progress.advance()
 
 
 def _code_prefixes(prefixes: set[str]) -> Q:
@@ -524,16 +569,6 @@ def _habit_now(habit: str, rng: random.Random) -> str:
     return rng.choice((PUNCTUAL, LATE, INCOMPLETE))
 
 
-def _day(rng: random.Random, first: dt.date, last: dt.date) -> dt.date:
-    if last <= first:
-        return first
-    return first + dt.timedelta(days=rng.randint(0, (last - first).days))
-
-
-def _stamp(rng: random.Random, day: dt.date) -> Stamp:
-    return day.toordinal(), rng.randint(OFFICE_OPEN, OFFICE_CLOSE)
-
-
 def _droppable(defn: DatasetDefinition, values: dict[str, Any]) -> list[str]:
     """Required fields a draft may still lack: not what names the subject or its place."""
     return [
@@ -547,7 +582,9 @@ def _droppable(defn: DatasetDefinition, values: dict[str, Any]) -> list[str]:
     ]
 
 
-def _leave_out(defn: DatasetDefinition, values: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+def _leave_out(
+    defn: DatasetDefinition, values: dict[str, Any], rng: random.Random
+) -> dict[str, Any]:
     """A draft not finished: one or two required fields still empty."""
     keys = _droppable(defn, values)
     if not keys:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from khomun.synthetic import vocab
-from khomun.synthetic.plan import Area, District, Plan, rng_for
+from khomun.synthetic.plan import Area, District, Plan, Weighted, between, pick, rng_for
 
 EPOCH = dt.date(2018, 10, 1)
 BE = 543
@@ -135,29 +135,30 @@ def national_id(born: dt.date, district_code: str, serial: int) -> str:
     return first12 + check_digit(first12)
 
 
-def surname(rng: random.Random) -> str:
-    head = rng.choice(vocab.SURNAME_HEADS)
-    tail = rng.choice([t for t in vocab.SURNAME_TAILS if t != head])
-    return head + tail
+SURNAMES = tuple(h + t for h in vocab.SURNAME_HEADS for t in vocab.SURNAME_TAILS if h != t)
 
 
 def person(rng: random.Random, male: bool, born_from: int, born_to: int) -> dict[str, Any]:
     """Title, names and birth date of a person (ages stay plausible for the role)."""
     names = vocab.MALE_FIRST_NAMES if male else vocab.FEMALE_FIRST_NAMES
-    born = dt.date(rng.randint(born_from, born_to), rng.randint(1, 12), rng.randint(1, 28))
+    born = dt.date(between(rng, born_from, born_to), between(rng, 1, 12), between(rng, 1, 28))
     married = rng.random() < 0.75
     title = vocab.MALE_TITLE if male else vocab.FEMALE_TITLES[0 if married else 1]
     return {
         "title": title,
-        "first_name": rng.choice(names),
-        "last_name": surname(rng),
+        "first_name": pick(rng, names),
+        "last_name": pick(rng, SURNAMES),
         "birth_date": born.isoformat(),
         "born": born,
     }
 
 
-def weighted(rng: random.Random, weights: dict[str, float]) -> str:
-    return rng.choices(list(weights), weights=list(weights.values()))[0]
+PRODUCER_TYPES = Weighted({"community_enterprise": 45, "single_producer": 40, "sme": 15})
+PRODUCT_TYPES = Weighted({"food": 35, "beverage": 8, "textile": 25, "household": 22, "herbal": 10})
+STAR_RATINGS = Weighted({"0": 25, "1": 10, "2": 15, "3": 25, "4": 18, "5": 7})
+FUND_STATUSES = Weighted({"active": 85, "troubled": 10, "dormant": 4, "closed": 1})
+CENTRE_LEVELS = Weighted({"1": 15, "2": 45, "3": 40})
+OUTCOMES = Weighted({"certified": 65, "not_certified": 20, "assessed": 15})
 
 
 def lognormal(rng: random.Random, median: float, sigma: float) -> float:
@@ -172,21 +173,19 @@ def years_since_epoch(day: dt.date) -> float:
 
 
 def _otop(e: Entity, rng: random.Random) -> None:
-    kind = weighted(rng, {"community_enterprise": 45, "single_producer": 40, "sme": 15})
-    category = weighted(
-        rng, {"food": 35, "beverage": 8, "textile": 25, "household": 22, "herbal": 10}
-    )
-    product = rng.choice(vocab.PRODUCTS[category])
+    kind = PRODUCER_TYPES(rng)
+    category = PRODUCT_TYPES(rng)
+    product = pick(rng, vocab.PRODUCTS[category])
     if kind == "community_enterprise":
         name = f"วิสาหกิจชุมชน{vocab.ENTERPRISE_WORDS[category]} บ้าน{e.unit.name}"
     elif kind == "single_producer":
         who = person(rng, rng.random() < 0.4, 1955, 1995)
         name = f"{who['first_name']} {who['last_name']}"
     else:
-        prefix = rng.choice(vocab.SME_PREFIXES)
+        prefix = pick(rng, vocab.SME_PREFIXES)
         suffix = " จำกัด" if prefix == "บริษัท" else ""
-        name = f"{prefix} {rng.choice(vocab.SME_WORDS)}{product}{suffix}"
-    stars = int(weighted(rng, {"0": 25, "1": 10, "2": 15, "3": 25, "4": 18, "5": 7}))
+        name = f"{prefix} {pick(rng, vocab.SME_WORDS)}{product}{suffix}"
+    stars = int(STAR_RATINGS(rng))
     median = {"community_enterprise": 60_000, "single_producer": 20_000, "sme": 220_000}[kind]
     channels = ["local"]
     for channel, share in (("shop", 0.6), ("fair", 0.5), ("online", 0.12)):
@@ -203,7 +202,8 @@ def _otop(e: Entity, rng: random.Random) -> None:
         "star_up": rng.uniform(0.5, 14) if stars < 5 else 99.0,
         "base_sales": lognormal(rng, median * (0.8 + 0.12 * stars), 0.6),
         "growth": rng.uniform(-0.02, 0.08),
-        "channels": tuple(sorted(set(channels), key=CHANNEL_ORDER.index)),
+        "channels": tuple(c for c in CHANNEL_ORDER if c in channels),
+        "channels_online": tuple(c for c in CHANNEL_ORDER if c in channels or c == "online"),
         "online_from": rng.uniform(-1, 8) if rng.random() < 0.6 else None,
     }
     e.name = name
@@ -219,7 +219,7 @@ def _founded(e: Entity) -> dt.date:
 
 def _savings(e: Entity, rng: random.Random) -> None:
     members = max(20, round(lognormal(rng, 110, 0.5)))
-    pledge = rng.choice((20, 30, 50, 50, 100, 100, 100, 200))
+    pledge = pick(rng, (20, 30, 50, 50, 100, 100, 100, 200))
     annual = members * pledge * 12 * rng.uniform(0.5, 0.9)
     founded = _founded(e)
     since = max(years_since_epoch(founded), -1.0)
@@ -234,7 +234,7 @@ def _savings(e: Entity, rng: random.Random) -> None:
         "pledge": pledge,
         "annual": annual,
         "balance": annual * (rng.uniform(3, 9) if old else 0.2),
-        "committee": rng.randint(5, 15),
+        "committee": between(rng, 5, 15),
         "welfare_share": rng.uniform(0.03, 0.12),
         "loan_ratio": rng.uniform(0.55, 0.92),
     }
@@ -247,10 +247,10 @@ def _poverty(e: Entity, rng: random.Random) -> None:
         "year_received": founded.year + BE,
         "growth": rng.uniform(0.004, 0.02),
         "lent_ratio": rng.uniform(0.55, 0.92),
-        "target": rng.randint(15, 80),
+        "target": between(rng, 15, 80),
         "overdue_rate": min(rng.expovariate(8), 0.6),
-        "committee": rng.randint(7, 9),
-        "status": weighted(rng, {"active": 85, "troubled": 10, "dormant": 4, "closed": 1}),
+        "committee": between(rng, 7, 9),
+        "status": FUND_STATUSES(rng),
     }
 
 
@@ -259,8 +259,8 @@ def _mother_land(e: Entity, rng: random.Random) -> None:
         "name": e.name,
         "year": _founded(e).year + BE,
         "capital": lognormal(rng, 60_000, 0.5),
-        "members": rng.randint(30, 300),
-        "committee": rng.randint(7, 15),
+        "members": between(rng, 30, 300),
+        "committee": between(rng, 7, 15),
         "score": rng.uniform(50, 90),
     }
 
@@ -268,7 +268,7 @@ def _mother_land(e: Entity, rng: random.Random) -> None:
 def _sufficiency(e: Entity, rng: random.Random) -> None:
     e.traits = {
         "name": e.name,
-        "households": rng.randint(60, 350),
+        "households": between(rng, 60, 350),
         "base": rng.uniform(12, 21),
         "model": rng.random() < 0.3,
     }
@@ -283,10 +283,10 @@ def _fund_centre(e: Entity, rng: random.Random) -> None:
         "capital": lognormal(rng, 3_000_000, 0.7),
         "growth": rng.uniform(0.02, 0.08),
         "loan_ratio": rng.uniform(0.4, 0.9),
-        "funds": rng.randint(3, 40),
-        "members": rng.randint(200, 5_000),
+        "funds": between(rng, 3, 40),
+        "members": between(rng, 200, 5_000),
         "debt_plan": rng.random() < 0.6,
-        "level": weighted(rng, {"1": 15, "2": 45, "3": 40}),
+        "level": CENTRE_LEVELS(rng),
     }
 
 
@@ -300,8 +300,8 @@ def _fund_network(e: Entity, rng: random.Random) -> None:
         "area": area,
         "founded_date": founded.isoformat(),
         "since": years_since_epoch(founded),
-        "members": rng.randint(5, 60) * (4 if level == "province" else 1),
-        "committee": rng.randint(5, 25),
+        "members": between(rng, 5, 60) * (4 if level == "province" else 1),
+        "committee": between(rng, 5, 25),
         "fund": lognormal(rng, 150_000, 0.8),
         "activities": tuple(
             a
@@ -309,7 +309,7 @@ def _fund_network(e: Entity, rng: random.Random) -> None:
             if rng.random() < 0.5 or a == "learning"
         ),
         "chair": f"{chair['first_name']} {chair['last_name']}",
-        "phone": f"0{rng.choice('869')}{rng.randrange(10**8):08d}",
+        "phone": f"0{pick(rng, '869')}{rng.randrange(10**8):08d}",
     }
 
 
@@ -322,20 +322,22 @@ def _volunteer(e: Entity, rng: random.Random) -> None:
         "role": "male" if male else "female",
         "appointed": min(max(appointed, 2500), 2600),
         "skill": rng.uniform(14, 23),
-        "phone": f"0{rng.choice('869')}{rng.randrange(10**8):08d}" if rng.random() < 0.8 else "",
+        "phone": f"0{pick(rng, '869')}{rng.randrange(10**8):08d}" if rng.random() < 0.8 else "",
     }
 
 
-POSITION_WEIGHTS = {
-    "village_committee": 40,
-    "fund_committee": 25,
-    "volunteer": 15,
-    "women_leader": 12,
-    "village_head": 10,
-    "knowledge_leader": 8,
-    "local_council": 8,
-    "other": 5,
-}
+POSITION_WEIGHTS = Weighted(
+    {
+        "village_committee": 40,
+        "fund_committee": 25,
+        "volunteer": 15,
+        "women_leader": 12,
+        "village_head": 10,
+        "knowledge_leader": 8,
+        "local_council": 8,
+        "other": 5,
+    }
+)
 POSITION_ORDER = (
     "village_head",
     "village_committee",
@@ -351,25 +353,27 @@ TRAININGS = ("leadership", "planning", "sufficiency", "finance", "otop")
 
 def _leader(e: Entity, rng: random.Random) -> None:
     who = person(rng, rng.random() < 0.55, 1950, 1998)
-    positions = {weighted(rng, POSITION_WEIGHTS) for _ in range(rng.randint(1, 3))}
+    positions = {POSITION_WEIGHTS(rng) for _ in range(between(rng, 1, 3))}
     trainings = {t for t in TRAININGS if rng.random() < 0.25}
     e.traits = {
         **who,
         "positions": tuple(p for p in POSITION_ORDER if p in positions),
         "trainings": tuple(t for t in TRAININGS if t in trainings),
-        "phone": f"0{rng.choice('869')}{rng.randrange(10**8):08d}" if rng.random() < 0.7 else "",
+        "phone": f"0{pick(rng, '869')}{rng.randrange(10**8):08d}" if rng.random() < 0.7 else "",
     }
 
 
-ORG_TYPE_WEIGHTS = {
-    "occupation": 30,
-    "women": 18,
-    "elderly": 15,
-    "welfare": 12,
-    "enterprise": 12,
-    "youth": 8,
-    "other": 5,
-}
+ORG_TYPE_WEIGHTS = Weighted(
+    {
+        "occupation": 30,
+        "women": 18,
+        "elderly": 15,
+        "welfare": 12,
+        "enterprise": 12,
+        "youth": 8,
+        "other": 5,
+    }
+)
 
 
 def _org(e: Entity, rng: random.Random) -> None:
@@ -380,9 +384,9 @@ def _org(e: Entity, rng: random.Random) -> None:
         "record_type": "network" if network else "group",
         "org_type": e.traits["org_type"],
         "founded_date": _founded(e).isoformat(),
-        "members": rng.randint(3, 40) if network else rng.randint(10, 150),
+        "members": between(rng, 3, 40) if network else between(rng, 10, 150),
         "chair": f"{chair['first_name']} {chair['last_name']}",
-        "phone": f"0{rng.choice('869')}{rng.randrange(10**8):08d}" if rng.random() < 0.5 else "",
+        "phone": f"0{pick(rng, '869')}{rng.randrange(10**8):08d}" if rng.random() < 0.5 else "",
     }
 
 
@@ -391,7 +395,7 @@ def _applicant(e: Entity, rng: random.Random) -> None:
         "type": e.traits["type"],
         "name": e.name,
         "applied": _founded(e).isoformat(),
-        "outcome": weighted(rng, {"certified": 65, "not_certified": 20, "assessed": 15}),
+        "outcome": OUTCOMES(rng),
     }
 
 
@@ -429,14 +433,14 @@ def _place(
     if population == "fund_networks":
         return _place_network(district, rng, state)
     if population == "orgs":
-        org_type = weighted(rng, ORG_TYPE_WEIGHTS)
+        org_type = ORG_TYPE_WEIGHTS(rng)
         if rng.random() < 0.08:
-            return rng.choice(subdistricts), "subdistrict", {"org_type": org_type}
-        return rng.choice(villages), "village", {"org_type": org_type}
+            return pick(rng, subdistricts), "subdistrict", {"org_type": org_type}
+        return pick(rng, villages), "village", {"org_type": org_type}
     if population == "applicants":
         kind = "community" if rng.random() < 0.65 else "person"
-        return rng.choice(villages), "village", {"type": kind}
-    return rng.choice(villages), "village", {}
+        return pick(rng, villages), "village", {"type": kind}
+    return pick(rng, villages), "village", {}
 
 
 def _place_network(
@@ -450,7 +454,7 @@ def _place_network(
         return unit, "district", {"level": "province", "area": district.province_code}
     if made <= 1:
         return unit, "district", {"level": "district", "area": district.code}
-    sub = rng.choice(district.subdistricts)
+    sub = pick(rng, district.subdistricts)
     return sub, "subdistrict", {"level": "subdistrict", "area": sub.code}
 
 
@@ -524,8 +528,8 @@ class Builder:
         for _ in range(start_count):
             low, high = spec.founded
             high = min(high, first_day.year - 1)
-            founded = dt.date(rng.randint(min(low, high), high), rng.randint(1, 12), 1)
-            founded += dt.timedelta(days=rng.randint(0, 27))
+            founded = dt.date(between(rng, min(low, high), high), between(rng, 1, 12), 1)
+            founded += dt.timedelta(days=between(rng, 0, 27))
             self._add(spec, rng, state, used, serials, founded)
         for year in self.plan.years:
             year_start = dt.date(year - BE - 1, 10, 1)
@@ -542,7 +546,7 @@ class Builder:
 
     def _day_in(self, rng: random.Random, year_start: dt.date) -> dt.date:
         last = min(year_start + dt.timedelta(days=364), self.plan.today)
-        return year_start + dt.timedelta(days=rng.randint(0, (last - year_start).days))
+        return year_start + dt.timedelta(days=between(rng, 0, (last - year_start).days))
 
     def _add(
         self,
@@ -560,12 +564,11 @@ class Builder:
         e = Entity(self.population, self.district, unit, level)
         e.active_from = active_from
         e.traits = {**traits, "province_name": self.province_name}
-        if self.population not in PERSONS and not (
-            self.population == "applicants" and traits.get("type") == "person"
-        ):
-            if self.population != "otop":
-                name = _name(self.population, unit, level, self.district, e.traits)
-                e.name = _unique(name, unit, used)
+        # Persons are named by their traits, OTOP producers by their kind.
+        person_applicant = self.population == "applicants" and traits.get("type") == "person"
+        if self.population not in (*PERSONS, "otop") and not person_applicant:
+            name = _name(self.population, unit, level, self.district, e.traits)
+            e.name = _unique(name, unit, used)
         TRAITS.get(self.population, _generic)(e, rng)
         if self.population == "otop":
             e.name = _unique(e.name, unit, used)
@@ -589,7 +592,7 @@ class Builder:
         for year in self.plan.years:
             ce = year - BE
             for _ in range(_binomial(rng, self.plan.share(self.population, self.district), 1.0)):
-                applied = dt.date(ce, rng.randint(1, 3), rng.randint(1, 28))
+                applied = dt.date(ce, between(rng, 1, 3), between(rng, 1, 28))
                 if applied > self.plan.today:
                     continue
                 e = self._add(spec, rng, state, used, serials, applied)
@@ -623,5 +626,7 @@ def _binomial(rng: random.Random, n: int, p: float) -> int:
     return max(0, round(rng.gauss(mean, math.sqrt(mean * max(1 - p, 0.05)))))
 
 
-def build(plan: Plan, population: str, district: District, province_name: str, run: int) -> list[Entity]:
+def build(
+    plan: Plan, population: str, district: District, province_name: str, run: int
+) -> list[Entity]:
     return Builder(plan, population, district, province_name, run).build()

@@ -20,12 +20,13 @@ import datetime as dt
 import math
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from khomun.catalog.definition import DatasetDefinition, FieldDef
 from khomun.catalog.validation import is_empty, validate_values
 from khomun.synthetic import vocab
+from khomun.synthetic.plan import between
 from khomun.synthetic.population import Entity
 
 Values = dict[str, Any]
@@ -62,21 +63,19 @@ class PeriodInfo:
     end: dt.date
     due: dt.date
     today: dt.date
+    # Years from the reference point to the end of the period (negative before it).
+    years: float = field(init=False)
+    month: int = field(init=False)  # calendar month of the period's end
 
-    @property
-    def years(self) -> float:
-        """Years from the reference point to the end of the period (negative before it)."""
-        return (self.end - EPOCH).days / 365.25
-
-    @property
-    def month(self) -> int:
-        return self.end.month
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "years", (self.end - EPOCH).days / 365.25)
+        object.__setattr__(self, "month", self.end.month)
 
     def day_between(self, rng: random.Random, first: dt.date, last: dt.date) -> dt.date:
         """A day in [first, last], never after today."""
         last = min(last, self.today)
         first = min(first, last)
-        return first + dt.timedelta(days=rng.randint(0, (last - first).days))
+        return first + dt.timedelta(days=between(rng, 0, (last - first).days))
 
 
 Factory = Callable[[Entity, PeriodInfo, random.Random], Values]
@@ -132,23 +131,22 @@ def person_fields(e: Entity, with_type: bool) -> Values:
 def otop_sales(e: Entity, p: PeriodInfo, rng: random.Random) -> Values:
     t = e.traits
     years = p.years
-    covid = 0.72 if dt.date(2020, 3, 1) <= p.end <= dt.date(2021, 9, 30) else 1.0
+    covid = 0.72 if COVID_START <= p.end <= COVID_END else 1.0
     trend = (1 + t["growth"]) ** years
     amount = satang(t["base_sales"] * trend * OTOP_SEASON[p.month] * covid * noise(rng, 0.22))
     if rng.random() < 0.01:
         amount = 0  # a month without sales (illness, flood)
-    channels = list(t["channels"])
     online_from = t["online_from"]
-    if online_from is not None and years >= online_from:
-        channels = sorted({*channels, "online"}, key=CHANNELS.index)
+    online = online_from is not None and years >= online_from
+    channels = t["channels_online"] if online else t["channels"]
     values: Values = {
         "producer_name": t["producer_name"],
         "producer_type": t["producer_type"],
         "village": e.unit.code,
         "product_name": t["product_name"],
         "product_category": t["category"],
-        "star_rating": str(min(5, t["stars"] + (1 if years > t["star_up"] else 0))),
-        "sales_channels": channels,
+        "star_rating": STARS[min(5, t["stars"] + (years > t["star_up"]))],
+        "sales_channels": list(channels),
         "sales_amount": baht(amount),
     }
     if "online" in channels:
@@ -159,13 +157,14 @@ def otop_sales(e: Entity, p: PeriodInfo, rng: random.Random) -> Values:
     return values
 
 
-CHANNELS = ("local", "shop", "fair", "online", "export")
+COVID_START, COVID_END = dt.date(2020, 3, 1), dt.date(2021, 9, 30)
+STARS = ("0", "1", "2", "3", "4", "5")
 
 
 def savings_groups(e: Entity, p: PeriodInfo, rng: random.Random) -> Values:
     t = e.traits
     age = p.years - t["since"]  # years since founding (or since the reference point)
-    members = max(15, round(t["members"] + t["drift"] * max(age, 0) + rng.randint(-2, 2)))
+    members = max(15, round(t["members"] + t["drift"] * max(age, 0) + between(rng, -2, 2)))
     male = round(members * t["male_share"])
     saved = max(t["balance"] + t["annual"] * age, t["annual"] * 0.2)
     balance = satang(saved * noise(rng, 0.02))

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
+from functools import cache
 from typing import Any
 
 from django.db import connection
@@ -62,6 +63,13 @@ VILLAGE_COLUMNS = ("code", "name_th", "name_en", "level", "parent_id", "path", "
 TABLES = {"subject": "records_subject", "record": "records_record"}
 BANGKOK_OFFSET = 7 * 3600
 FLUSH_ROWS = 20_000
+NULL = "\\N"
+
+
+@cache
+def clock(seconds: int) -> str:
+    """HH:MM:SS of seconds after midnight (a few thousand distinct values: cached)."""
+    return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
 class Writer:
@@ -69,7 +77,7 @@ class Writer:
 
     def __init__(self, bulk: bool = False) -> None:
         self.bulk = bulk
-        self.buffers: dict[str, list[Row]] = {"subject": [], "record": []}
+        self.buffers: dict[str, list[Any]] = {"subject": [], "record": []}
         self.next_ids: dict[str, int] = {}
         self.first_ids: dict[str, int] = {}
         self.counts: dict[str, int] = {"subject": 0, "record": 0}
@@ -114,6 +122,43 @@ class Writer:
     def last_id(self, table: str) -> int:
         return self.next_ids[table] - 1
 
+    def record(
+        self,
+        version_id: int,
+        period_id: int,
+        unit_id: int,
+        path: str,
+        subject_id: int | None,
+        values: dict[str, Any],
+        state: str,
+        complete: bool,
+        version: int,
+        comment: str,
+        created: Stamp,
+        updated: Stamp,
+        submitted: Stamp | None,
+    ) -> None:
+        """One record row (RECORD_COLUMNS), with a new id."""
+        self.add(
+            "record",
+            (
+                self.new_id("record"),
+                version_id,
+                period_id,
+                unit_id,
+                path,
+                subject_id,
+                self.json(values),
+                state,
+                complete,
+                version,
+                comment,
+                self.stamp(created),
+                self.stamp(updated),
+                self.stamp(submitted),
+            ),
+        )
+
     # -- encodings shared by both databases
 
     def day(self, ordinal: int) -> str:
@@ -139,7 +184,7 @@ class Writer:
     def move_sequence(self, table: str, last: int) -> None:
         """After explicit ids, the next id the app takes must come after them."""
 
-    def insert_villages(self, rows: list[Row]) -> None:
+    def insert_villages(self, rows: Sequence[Row]) -> None:
         raise NotImplementedError
 
     def prepare_bulk(self) -> None:
@@ -159,8 +204,8 @@ class SqliteWriter(Writer):
         if value is None:
             return None
         ordinal, seconds = value
-        seconds -= BANGKOK_OFFSET  # office hours: the UTC time falls on the same day
-        return f"{self.day(ordinal)} {seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+        # Office hours in Bangkok: the UTC time falls on the same day.
+        return f"{self.day(ordinal)} {clock(seconds - BANGKOK_OFFSET)}"
 
     def lock(self) -> None:
         """SQLite has one writer at a time: the run's transaction is the lock."""
@@ -173,7 +218,7 @@ class SqliteWriter(Writer):
         with connection.cursor() as cursor:
             cursor.cursor.executemany(sql, rows)  # the raw cursor: no per-row formatting
 
-    def insert_villages(self, rows: list[Row]) -> None:
+    def insert_villages(self, rows: Sequence[Row]) -> None:
         names = ", ".join(VILLAGE_COLUMNS)
         marks = ", ".join("?" for _ in VILLAGE_COLUMNS)
         with connection.cursor() as cursor:
@@ -194,7 +239,10 @@ def _copy_text(value: Any) -> str:
     text = str(value)
     if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
         text = (
-            text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+            text.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
         )
     return text
 
@@ -213,27 +261,65 @@ class PostgresWriter(Writer):
         if value is None:
             return None
         ordinal, seconds = value
-        return f"{self.day(ordinal)} {seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}+07"
+        return f"{self.day(ordinal)} {clock(seconds)}+07"
+
+    def record(
+        self,
+        version_id: int,
+        period_id: int,
+        unit_id: int,
+        path: str,
+        subject_id: int | None,
+        values: dict[str, Any],
+        state: str,
+        complete: bool,
+        version: int,
+        comment: str,
+        created: Stamp,
+        updated: Stamp,
+        submitted: Stamp | None,
+    ) -> None:
+        """The record as a line of COPY's text format, made at once (the hot path)."""
+        record_id = self.next_ids["record"]
+        self.next_ids["record"] = record_id + 1
+        encoded = self.json(values)
+        if "\\" in encoded:
+            encoded = _copy_text(encoded)
+        stamp = self.stamp
+        line = (
+            f"{record_id}\t{version_id}\t{period_id}\t{unit_id}\t{path}\t"
+            f"{NULL if subject_id is None else subject_id}\t{encoded}\t{state}\t"
+            f"{'t' if complete else 'f'}\t{version}\t{_copy_text(comment)}\t{stamp(created)}\t"
+            f"{stamp(updated)}\t{NULL if submitted is None else stamp(submitted)}\n"
+        )
+        buffer = self.buffers["record"]
+        buffer.append(line)
+        if len(buffer) >= FLUSH_ROWS:
+            self.flush("record")
 
     def lock(self) -> None:
         with connection.cursor() as cursor:
-            cursor.execute(
-                "LOCK TABLE records_subject, records_record IN SHARE ROW EXCLUSIVE MODE"
-            )
+            cursor.execute("LOCK TABLE records_subject, records_record IN SHARE ROW EXCLUSIVE MODE")
 
-    def write(self, table: str, rows: list[Row]) -> None:
-        columns = SUBJECT_COLUMNS if table == "subject" else RECORD_COLUMNS
-        self._copy(TABLES[table], columns, rows)
+    def write(self, table: str, rows: list[Any]) -> None:
+        if table == "record":  # lines made by `record`
+            self._copy_data(TABLES[table], RECORD_COLUMNS, "".join(rows))
+        else:
+            self._copy(TABLES[table], SUBJECT_COLUMNS, rows)
 
-    def insert_villages(self, rows: list[Row]) -> None:
+    def insert_villages(self, rows: Sequence[Row]) -> None:
         self._copy("orgunits_orgunit", VILLAGE_COLUMNS, rows)
 
-    def _copy(self, table: str, columns: Iterable[str], rows: list[Row]) -> None:
+    def _copy(self, table: str, columns: Iterable[str], rows: Sequence[Row]) -> None:
+        self._copy_data(
+            table, columns, "".join("\t".join(map(_copy_text, row)) + "\n" for row in rows)
+        )
+
+    def _copy_data(self, table: str, columns: Iterable[str], data: str) -> None:
         names = ", ".join(f'"{c}"' for c in columns)
-        data = "".join("\t".join(map(_copy_text, row)) + "\n" for row in rows)
-        with connection.cursor() as cursor:
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:  # type: ignore[attr-defined]
-                copy.write(data.encode())
+        sql = f"COPY {table} ({names}) FROM STDIN"
+        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            copy.write(data.encode())
 
     def move_sequence(self, table: str, last: int) -> None:
         with connection.cursor() as cursor:
@@ -259,14 +345,13 @@ class PostgresWriter(Writer):
                 )
                 for name, definition in cursor.fetchall():
                     cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-                    self.dropped.append(
-                        f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'
-                    )
+                    self.dropped.append(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
                 cursor.execute(
                     "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
                     "JOIN pg_class i ON i.oid = x.indexrelid "
                     "WHERE x.indrelid = %s::regclass AND NOT x.indisprimary "
-                    "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)",
+                    "AND NOT EXISTS "
+                    "(SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)",
                     [table],
                 )
                 for name, definition in cursor.fetchall():

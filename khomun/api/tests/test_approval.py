@@ -7,6 +7,8 @@ from khomun.monitoring.tests.conftest import AFTER_DUE, make_groups, record_grou
 from khomun.orgunits.models import OrgUnit
 from khomun.records.models import Change, Record
 
+JSON = "application/json"
+
 
 @pytest.fixture
 def submitted(catalog_2562, lampang_recorder, make_user):
@@ -25,7 +27,9 @@ def state(record):
 
 
 def test_the_province_admin_approves(submitted, lampang_admin, api_client):
-    response = api_client(lampang_admin).post(f"/api/v1/records/{submitted.pk}/approve")
+    response = api_client(lampang_admin).post(
+        f"/api/v1/records/{submitted.pk}/approve", content_type=JSON
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["state"] == "approved" and body["version"] == submitted.version + 1
@@ -34,8 +38,8 @@ def test_the_province_admin_approves(submitted, lampang_admin, api_client):
 
 def test_a_second_approval_is_a_409(submitted, lampang_admin, api_client):
     client = api_client(lampang_admin)
-    client.post(f"/api/v1/records/{submitted.pk}/approve")
-    again = client.post(f"/api/v1/records/{submitted.pk}/approve")
+    client.post(f"/api/v1/records/{submitted.pk}/approve", content_type=JSON)
+    again = client.post(f"/api/v1/records/{submitted.pk}/approve", content_type=JSON)
     assert again.status_code == 409 and "อนุมัติแล้ว" in again.json()["message"]
 
 
@@ -72,7 +76,9 @@ def test_a_return_without_a_comment_is_a_400(submitted, lampang_admin, api_clien
 @pytest.mark.parametrize("who", ["lampang_recorder", "executive"])
 def test_district_users_and_executives_get_403(submitted, who, request, api_client):
     client = api_client(request.getfixturevalue(who))
-    assert client.post(f"/api/v1/records/{submitted.pk}/approve").status_code == 403
+    assert (
+        client.post(f"/api/v1/records/{submitted.pk}/approve", content_type=JSON).status_code == 403
+    )
     returned = client.post(
         f"/api/v1/records/{submitted.pk}/return", {"comment": "x"}, content_type="application/json"
     )
@@ -84,14 +90,22 @@ def test_the_district_head_gets_403(submitted, api_client):
     from khomun.accounts.models import User
 
     head = User.objects.get(username="head.muang")
-    assert api_client(head).post(f"/api/v1/records/{submitted.pk}/approve").status_code == 403
+    assert (
+        api_client(head)
+        .post(f"/api/v1/records/{submitted.pk}/approve", content_type=JSON)
+        .status_code
+        == 403
+    )
 
 
 def test_outsiders_get_404(submitted, chaiyaphum_recorder, make_user, api_client):
     chaiyaphum_admin = make_user("chaiyaphum.admin", "province_admin", "36")
     for user in (chaiyaphum_recorder, chaiyaphum_admin):
         client = api_client(user)
-        assert client.post(f"/api/v1/records/{submitted.pk}/approve").status_code == 404
+        assert (
+            client.post(f"/api/v1/records/{submitted.pk}/approve", content_type=JSON).status_code
+            == 404
+        )
         returned = client.post(
             f"/api/v1/records/{submitted.pk}/return",
             {"comment": "x"},
@@ -102,4 +116,9 @@ def test_outsiders_get_404(submitted, chaiyaphum_recorder, make_user, api_client
 
 
 def test_an_unknown_record_is_a_404(catalog_2562, lampang_admin, api_client):
-    assert api_client(lampang_admin).post("/api/v1/records/999999/approve").status_code == 404
+    assert (
+        api_client(lampang_admin)
+        .post("/api/v1/records/999999/approve", content_type=JSON)
+        .status_code
+        == 404
+    )

@@ -21,7 +21,11 @@ def person(catalog_2562, lampang_recorder):
         return save_record(
             lampang_recorder,
             period,
-            {"full_name": "นางสาวสมหญิง รักถิ่น", "national_id": "1101200012345", "phone": "0812345678"},
+            {
+                "full_name": "นางสาวสมหญิง รักถิ่น",
+                "national_id": "1101200012345",
+                "phone": "0812345678",
+            },
             orgunit=OrgUnit.objects.get(code="5201"),
         )
 

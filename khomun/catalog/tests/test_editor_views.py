@@ -35,6 +35,9 @@ def as_posted(editor: DatasetEditor) -> dict[str, Any]:
             if bound.widget_type == "checkbox":
                 if value:
                     data[bound.html_name] = "on"
+            elif value in (None, "") and bound.widget_type == "select":
+                choices = getattr(bound.field, "choices", [("", "")])
+                data[bound.html_name] = str(choices[0][0])  # what a browser sends
             elif isinstance(value, list):
                 data[bound.html_name] = value
             else:

@@ -6,75 +6,145 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0001_initial'),
-        ('orgunits', '0001_initial'),
-        ('schedule', '0001_initial'),
+        ("catalog", "0001_initial"),
+        ("orgunits", "0001_initial"),
+        ("schedule", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ExportLog',
+            name="ExportLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('dataset_key', models.CharField(max_length=40)),
-                ('fiscal_year', models.PositiveSmallIntegerField()),
-                ('period_number', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('orgunit_code', models.CharField(max_length=16)),
-                ('orgunit_path', models.CharField(max_length=64)),
-                ('state', models.CharField(blank=True, max_length=12)),
-                ('file_format', models.CharField(max_length=8)),
-                ('via_api', models.BooleanField(default=False)),
-                ('personal_fields', models.JSONField(blank=True, default=list)),
-                ('unmasked', models.BooleanField(default=False)),
-                ('rows', models.PositiveIntegerField(blank=True, null=True)),
-                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                ("dataset_key", models.CharField(max_length=40)),
+                ("fiscal_year", models.PositiveSmallIntegerField()),
+                ("period_number", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("orgunit_code", models.CharField(max_length=16)),
+                ("orgunit_path", models.CharField(max_length=64)),
+                ("state", models.CharField(blank=True, max_length=12)),
+                ("file_format", models.CharField(max_length=8)),
+                ("via_api", models.BooleanField(default=False)),
+                ("personal_fields", models.JSONField(blank=True, default=list)),
+                ("unmasked", models.BooleanField(default=False)),
+                ("rows", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'บันทึกการส่งออกข้อมูล',
-                'verbose_name_plural': 'บันทึกการส่งออกข้อมูล',
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['orgunit_path'], name='exportlog_path', opclasses=['varchar_pattern_ops'])],
+                "verbose_name": "บันทึกการส่งออกข้อมูล",
+                "verbose_name_plural": "บันทึกการส่งออกข้อมูล",
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["orgunit_path"],
+                        name="exportlog_path",
+                        opclasses=["varchar_pattern_ops"],
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ImportJob',
+            name="ImportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('orgunit_path', models.CharField(editable=False, max_length=64)),
-                ('language', models.CharField(default='th', max_length=8)),
-                ('file_name', models.CharField(max_length=255, verbose_name='ชื่อไฟล์')),
-                ('file_kind', models.CharField(max_length=8)),
-                ('file_size', models.PositiveIntegerField(default=0)),
-                ('content', models.BinaryField(blank=True, null=True)),
-                ('state', models.CharField(choices=[('queued', 'รอคิว'), ('checking', 'กำลังตรวจข้อมูล'), ('storing', 'กำลังบันทึก'), ('done', 'บันทึกเรียบร้อย'), ('failed', 'ไม่ได้บันทึก')], default='queued', max_length=10)),
-                ('rows_total', models.PositiveIntegerField(default=0)),
-                ('rows_checked', models.PositiveIntegerField(default=0)),
-                ('rows_stored', models.PositiveIntegerField(default=0)),
-                ('rows_created', models.PositiveIntegerField(default=0)),
-                ('rows_updated', models.PositiveIntegerField(default=0)),
-                ('rows_unchanged', models.PositiveIntegerField(default=0)),
-                ('errors', models.JSONField(blank=True, default=list)),
-                ('error_count', models.PositiveIntegerField(default=0)),
-                ('message', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('dataset', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.dataset')),
-                ('orgunit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgunits.orgunit')),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='schedule.period')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("orgunit_path", models.CharField(editable=False, max_length=64)),
+                ("language", models.CharField(default="th", max_length=8)),
+                ("file_name", models.CharField(max_length=255, verbose_name="ชื่อไฟล์")),
+                ("file_kind", models.CharField(max_length=8)),
+                ("file_size", models.PositiveIntegerField(default=0)),
+                ("content", models.BinaryField(blank=True, null=True)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("queued", "รอคิว"),
+                            ("checking", "กำลังตรวจข้อมูล"),
+                            ("storing", "กำลังบันทึก"),
+                            ("done", "บันทึกเรียบร้อย"),
+                            ("failed", "ไม่ได้บันทึก"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("rows_total", models.PositiveIntegerField(default=0)),
+                ("rows_checked", models.PositiveIntegerField(default=0)),
+                ("rows_stored", models.PositiveIntegerField(default=0)),
+                ("rows_created", models.PositiveIntegerField(default=0)),
+                ("rows_updated", models.PositiveIntegerField(default=0)),
+                ("rows_unchanged", models.PositiveIntegerField(default=0)),
+                ("errors", models.JSONField(blank=True, default=list)),
+                ("error_count", models.PositiveIntegerField(default=0)),
+                ("message", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "dataset",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="catalog.dataset",
+                    ),
+                ),
+                (
+                    "orgunit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgunits.orgunit",
+                    ),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="schedule.period",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'การนำเข้าไฟล์',
-                'verbose_name_plural': 'การนำเข้าไฟล์',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['orgunit_path'], name='importjob_path', opclasses=['varchar_pattern_ops'])],
+                "verbose_name": "การนำเข้าไฟล์",
+                "verbose_name_plural": "การนำเข้าไฟล์",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["orgunit_path"],
+                        name="importjob_path",
+                        opclasses=["varchar_pattern_ops"],
+                    )
+                ],
             },
         ),
     ]

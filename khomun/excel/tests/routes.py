@@ -3,6 +3,7 @@
 The import pages need an import of Lampang, which the shared fixtures do not
 make: `{lampang_record}` stands in for its id here, and test_import_views and
 api/tests/test_imports make a real Lampang import and check the outsider gets 404.
+The same goes for a background export (test_exports makes one).
 """
 
 WEB_ROUTES = {
@@ -12,6 +13,8 @@ WEB_ROUTES = {
     "excel_import": ("get", "/excel/imports/{lampang_record}/"),
     "excel_import_status": ("get", "/excel/imports/{lampang_record}/status/"),
     "excel_import_errors": ("get", "/excel/imports/{lampang_record}/errors.xlsx"),
+    "excel_export_detail": ("get", "/excel/exports/{lampang_record}/"),
+    "excel_export_download": ("get", "/excel/exports/{lampang_record}/download/"),
     "excel_export": (
         "get",
         "/excel/export/?dataset={lampang_dataset}&fiscal_year=2562&orgunit=5201&format=csv",

@@ -83,7 +83,10 @@ def test_an_xlsx_export_has_numbers_and_dates_as_cells(people, lampang_recorder,
     assert response["Content-Disposition"] == 'attachment; filename="all_types_2562_all_5201.xlsx"'
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     headers = [c.value for c in sheet[1]]
-    rows = [dict(zip(headers, (c.value for c in row), strict=False)) for row in sheet.iter_rows(min_row=2)]
+    rows = [
+        dict(zip(headers, (c.value for c in row), strict=False))
+        for row in sheet.iter_rows(min_row=2)
+    ]
     person = next(r for r in rows if r["ชื่อ-สกุล"] == "นางสาวสมหญิง รักถิ่น")
     assert person["รายได้ต่อปี"] == 120000.75
     assert person["วันเกิด"] == dt.datetime(1982, 6, 15)
@@ -140,7 +143,12 @@ def test_every_export_is_logged_with_who_what_and_whether_personal_data_was_show
         2562,
         2,
     )
-    assert (mine.orgunit_code, mine.state, mine.file_format, mine.rows) == ("5201", "submitted", "csv", 1)
+    assert (mine.orgunit_code, mine.state, mine.file_format, mine.rows) == (
+        "5201",
+        "submitted",
+        "csv",
+        1,
+    )
     assert mine.personal_fields == ["national_id", "phone"] and mine.unmasked
     assert theirs.user == executive and not theirs.unmasked and theirs.rows == 2
     assert mine.at is not None
@@ -164,3 +172,39 @@ def test_an_unknown_dataset_returns_to_the_form_with_a_thai_message(lampang_reco
         "/excel/export/?dataset=nothing&fiscal_year=2562&format=csv", follow=True
     )
     assert "ไม่มีฐานข้อมูล “nothing” ในปีงบประมาณ 2562" in response.content.decode()
+
+
+def test_a_large_xlsx_is_prepared_in_the_background_for_its_requester_only(
+    people,
+    lampang_recorder,
+    lampang_admin,
+    chaiyaphum_recorder,
+    client_for,
+    monkeypatch,
+    settings,
+    tmp_path,
+):
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr(exports, "BACKGROUND_ROWS", 1)
+    client = client_for(lampang_recorder)
+
+    response = client.get(EXPORT.format(unit="5201", fmt="xlsx"))
+
+    log = ExportLog.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/excel/exports/{log.pk}/"
+    assert log.status == "ready" and log.rows == 2 and log.user == lampang_recorder
+    html = client.get(response["Location"]).content.decode()
+    assert f"/excel/exports/{log.pk}/download/" in html
+    assert "all_types_2562_all_5201.xlsx" in client.get("/excel/").content.decode()
+    download = client.get(f"/excel/exports/{log.pk}/download/")
+    assert download["Content-Disposition"] == 'attachment; filename="all_types_2562_all_5201.xlsx"'
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
+    assert sheet.max_row == 3
+    for other in (lampang_admin, chaiyaphum_recorder):
+        for path in ("", "download/"):
+            assert client_for(other).get(f"/excel/exports/{log.pk}/{path}").status_code == 404
+
+
+def test_csv_always_streams_however_large(people, lampang_recorder, client_for, monkeypatch):
+    monkeypatch.setattr(exports, "BACKGROUND_ROWS", 1)
+    assert len(export_csv(client_for(lampang_recorder))) == 2

@@ -66,7 +66,7 @@ def test_the_status_partial_polls_while_the_job_runs(
 
     html = client.get(f"/excel/imports/{job.pk}/status/").content.decode()
 
-    assert 'hx-get="/excel/imports/%d/status/"' % job.pk in html
+    assert f'hx-get="/excel/imports/{job.pk}/status/"' in html
     assert 'hx-trigger="every 1s"' in html
     assert 'value="25"' in html and "ตรวจแล้ว 2 จาก 4 แถว" in html
 
@@ -159,5 +159,7 @@ def test_the_user_can_leave_and_find_the_import_again(
 def test_a_province_admin_chooses_a_district_on_a_district_dataset(
     spring, catalog_2562, lampang_admin, client_for
 ):
-    html = client_for(lampang_admin).get("/excel/2562/savings_groups/2/?orgunit=52").content.decode()
+    html = (
+        client_for(lampang_admin).get("/excel/2562/savings_groups/2/?orgunit=52").content.decode()
+    )
     assert "?orgunit=5201" in html and "template.xlsx" not in html

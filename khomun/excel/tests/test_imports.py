@@ -99,9 +99,7 @@ def test_a_bad_value_in_row_9999_of_10000_stores_nothing(
     assert time.monotonic() - started < 20
     assert job.state == ImportState.FAILED
     assert job.rows_total == 10_000 and job.rows_checked == 10_000
-    assert [(e["row"], e["column"]) for e in job.errors] == [
-        (10_000, "เงินสัจจะสะสมทรัพย์คงเหลือ")
-    ]
+    assert [(e["row"], e["column"]) for e in job.errors] == [(10_000, "เงินสัจจะสะสมทรัพย์คงเหลือ")]
     assert not Record.objects.exists() and not Subject.objects.exists()
 
 
@@ -182,9 +180,7 @@ def test_rows_match_subjects_registered_by_hand(spring, lampang_recorder, period
     assert Record.objects.get().subject == subject
 
 
-def test_the_same_group_twice_in_one_file_is_an_error(
-    spring, lampang_recorder, period2, district
-):
+def test_the_same_group_twice_in_one_file_is_an_error(spring, lampang_recorder, period2, district):
     rows = [SAVINGS_HEADERS, group_row(1), group_row(1)]
     job = run(lampang_recorder, period2, district, xlsx_bytes(rows))
 
@@ -245,3 +241,40 @@ def test_a_record_submitted_by_hand_keeps_its_state_when_updated(
     assert job.state == ImportState.DONE
     record.refresh_from_db()
     assert record.state == RecordState.SUBMITTED and record.values["members"] == 26
+
+
+def test_a_subject_id_from_another_district_is_not_found(
+    spring, lampang_recorder, chaiyaphum_recorder, period2, district
+):
+    elsewhere = create_subject(
+        chaiyaphum_recorder,
+        kind="savings_group",
+        orgunit=OrgUnit.objects.get(code="3601"),
+        name="กลุ่มของชัยภูมิ",
+    )
+    rows = [["รหัสรายการ", *SAVINGS_HEADERS], [elsewhere.pk, *group_row(1)]]
+
+    job = run(lampang_recorder, period2, district, xlsx_bytes(rows))
+
+    assert job.state == ImportState.FAILED
+    error = job.errors[0]
+    assert (error["row"], error["column"]) == (2, "รหัสรายการ")
+    assert error["message"] == f"ไม่พบรายการรหัส {elsewhere.pk} ในพื้นที่นี้"
+    assert not Record.objects.exists()
+
+
+def test_a_dataset_without_subjects_takes_one_row_for_the_unit(lampang_admin, catalog_2562):
+    period = period_of("volunteer_anniversary", 1)
+    province = OrgUnit.objects.get(code="52")
+    headers = ["วันที่จัดกิจกรรมหลัก", "สถานที่จัดกิจกรรม", "จำนวนกิจกรรมที่จัด", "ประเภทกิจกรรม"]
+    one = [headers, ["01/02/2562", "ศาลากลางจังหวัดลำปาง", 3, "บำเพ็ญประโยชน์, นิทรรศการผลงาน"]]
+    with time_machine.travel(period.start, tick=False):
+        job = run(lampang_admin, period, province, xlsx_bytes(one))
+        assert job.state == ImportState.DONE, job.errors
+        record = Record.objects.get(period=period)
+        assert record.orgunit == province and record.subject is None
+        assert record.values["activity_types"] == ["public_service", "exhibition"]
+
+        two = run(lampang_admin, period, province, xlsx_bytes([*one, one[1]]))
+        assert two.state == ImportState.FAILED
+        assert "หน่วยงานละหนึ่งแถว" in two.errors[0]["message"]

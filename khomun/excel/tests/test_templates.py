@@ -42,7 +42,9 @@ def workbook(content):
     return openpyxl.load_workbook(io.BytesIO(content))
 
 
-def test_it_has_thai_headers_marking_required_fields(spring, lampang_data, lampang_recorder, client_for):
+def test_it_has_thai_headers_marking_required_fields(
+    spring, lampang_data, lampang_recorder, client_for
+):
     headers = template_headers(download(client_for(lampang_recorder)))
     assert headers[:3] == ["รหัสรายการ", "ชื่อกลุ่มออมทรัพย์เพื่อการผลิต *", "หมู่บ้านที่ตั้งกลุ่ม *"]
     assert "ผลการตรวจสุขภาพกลุ่ม" in headers
@@ -67,7 +69,9 @@ def test_its_header_names_dataset_year_period_and_unit(
     assert sheet.cell(row=MARKER_ROW + 1, column=2).value == "KHOMUN:savings_groups/2562/2/5201"
 
 
-def test_choices_are_drop_downs_from_a_hidden_sheet(spring, lampang_data, lampang_recorder, client_for):
+def test_choices_are_drop_downs_from_a_hidden_sheet(
+    spring, lampang_data, lampang_recorder, client_for
+):
     book = workbook(download(client_for(lampang_recorder)))
     lists = book["lists"]
     assert lists.sheet_state == "hidden"
@@ -109,8 +113,10 @@ def test_money_cells_have_a_baht_format(spring, lampang_data, lampang_recorder, 
     )
     content = download(client_for(lampang_recorder))
     headers = template_headers(content)
-    cell = workbook(content).worksheets[0].cell(
-        row=FIRST_DATA_ROW + 1, column=headers.index("เงินสัจจะสะสมทรัพย์คงเหลือ *") + 1
+    cell = (
+        workbook(content)
+        .worksheets[0]
+        .cell(row=FIRST_DATA_ROW + 1, column=headers.index("เงินสัจจะสะสมทรัพย์คงเหลือ *") + 1)
     )
     assert cell.value == 1500.5 and cell.number_format == "#,##0.00"
 

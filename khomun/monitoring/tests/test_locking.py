@@ -1,7 +1,6 @@
 """Locking after the lock date, reopening for one district, and late-but-accepted work."""
 
 import datetime as dt
-
 import zoneinfo
 
 import pytest

@@ -4,37 +4,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='GeneratedRun',
+            name="GeneratedRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seed', models.BigIntegerField(verbose_name='เลขตั้งต้น (seed)')),
-                ('scale', models.CharField(max_length=20, verbose_name='ขอบเขต')),
-                ('province', models.CharField(blank=True, max_length=2, verbose_name='จังหวัด')),
-                ('first_year', models.PositiveSmallIntegerField(verbose_name='ปีงบประมาณแรก')),
-                ('last_year', models.PositiveSmallIntegerField(verbose_name='ปีงบประมาณสุดท้าย')),
-                ('today', models.DateField(verbose_name='วันที่อ้างอิง')),
-                ('first_subject_id', models.BigIntegerField(default=0)),
-                ('last_subject_id', models.BigIntegerField(default=0)),
-                ('first_record_id', models.BigIntegerField(default=0)),
-                ('last_record_id', models.BigIntegerField(default=0)),
-                ('subjects', models.BigIntegerField(default=0, verbose_name='จำนวนรายการ')),
-                ('records', models.BigIntegerField(default=0, verbose_name='จำนวนข้อมูล')),
-                ('villages', models.IntegerField(default=0, verbose_name='หมู่บ้านที่สร้างใหม่')),
-                ('seconds', models.FloatField(default=0, verbose_name='เวลาที่ใช้ (วินาที)')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seed", models.BigIntegerField(verbose_name="เลขตั้งต้น (seed)")),
+                ("scale", models.CharField(max_length=20, verbose_name="ขอบเขต")),
+                ("province", models.CharField(blank=True, max_length=2, verbose_name="จังหวัด")),
+                ("first_year", models.PositiveSmallIntegerField(verbose_name="ปีงบประมาณแรก")),
+                ("last_year", models.PositiveSmallIntegerField(verbose_name="ปีงบประมาณสุดท้าย")),
+                ("today", models.DateField(verbose_name="วันที่อ้างอิง")),
+                ("first_subject_id", models.BigIntegerField(default=0)),
+                ("last_subject_id", models.BigIntegerField(default=0)),
+                ("first_record_id", models.BigIntegerField(default=0)),
+                ("last_record_id", models.BigIntegerField(default=0)),
+                ("subjects", models.BigIntegerField(default=0, verbose_name="จำนวนรายการ")),
+                ("records", models.BigIntegerField(default=0, verbose_name="จำนวนข้อมูล")),
+                ("villages", models.IntegerField(default=0, verbose_name="หมู่บ้านที่สร้างใหม่")),
+                ("seconds", models.FloatField(default=0, verbose_name="เวลาที่ใช้ (วินาที)")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'การสร้างข้อมูลจำลอง',
-                'verbose_name_plural': 'การสร้างข้อมูลจำลอง',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "การสร้างข้อมูลจำลอง",
+                "verbose_name_plural": "การสร้างข้อมูลจำลอง",
+                "ordering": ["created_at", "id"],
             },
         ),
     ]

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -22,7 +22,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--scale", choices=["national", "province"], default="province")
         parser.add_argument(
-            "--province", default="52", help="รหัสจังหวัด 2 หลัก เมื่อ --scale province (ค่าเริ่มต้น 52 ลำปาง)"
+            "--province",
+            default="52",
+            help="รหัสจังหวัด 2 หลัก เมื่อ --scale province (ค่าเริ่มต้น 52 ลำปาง)",
         )
         parser.add_argument("--years", type=int, default=1, help="จำนวนปีงบประมาณย้อนหลัง")
         parser.add_argument("--seed", type=int, default=1, help="เลขตั้งต้น: seed เดียวกันได้ข้อมูลเดียวกัน")
@@ -67,7 +69,8 @@ class Command(BaseCommand):
                     append=options["append"],
                     reset=options["reset"],
                     bulk=bulk,
-                    stream=self.stderr._out,
+                    # The raw stream: the wrapper would end every write with a newline.
+                    stream=cast(TextIO, self.stderr._out),
                 )
             )
         except (GenerateError, CatalogError) as exc:
@@ -76,6 +79,8 @@ class Command(BaseCommand):
             f"รายการ {summary.subjects:,} ข้อมูล {summary.records:,} หมู่บ้านใหม่ {summary.villages:,} "
             f"ใน {summary.seconds:,.1f} วินาที"
         )
-        for (key, year), count in sorted(summary.by_dataset.items(), key=lambda i: (i[0][1], i[0][0])):
+        for (key, year), count in sorted(
+            summary.by_dataset.items(), key=lambda i: (i[0][1], i[0][0])
+        ):
             expected = summary.expected.get((key, year), 0)
             self.stdout.write(f"  {year} {key}: {count:,} จากที่คาด {expected:,}")
