@@ -96,7 +96,7 @@ def lampang_data(catalog_2562: None, lampang_recorder: User) -> dict[str, int | 
 
     dataset = Dataset.objects.get(fiscal_year=2562, key="savings_groups")
     period = dataset.periods.get(number=1)
-    village = get_or_create_village("520101", 1, "บ้านเวียงเหนือ")
+    village = get_or_create_village("520101", 1, "เวียงเหนือ")
     record = save_record(
         lampang_recorder,
         period,

@@ -47,6 +47,21 @@ def record(
     )
 
 
+def record_personal_read(request: HttpRequest, what: str, orgunit_path: str, **detail: Any) -> None:
+    """PDPA: every read of a person's national ID or phone is kept, with the area it
+    belongs to so that the province can read its own log."""
+    actor = request.user if isinstance(request.user, User) else None
+    AuditEvent.objects.create(
+        action="personal_data_read",
+        actor=actor,
+        username=actor.username if actor else "",
+        ip_address=client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
+        scope_path=orgunit_path,
+        detail={"what": what, **detail},
+    )
+
+
 def events_for(user: Any) -> QuerySet[AuditEvent]:
     """The part of the log a user may read: everything for the department, the own
     province's for a province admin, nothing for anyone else."""

@@ -28,3 +28,4 @@ class AuditAction(models.TextChoices):
     TOKEN_ISSUED = "token_issued", _("ออกโทเค็น API")
     TWO_FACTOR_ENABLED = "two_factor_enabled", _("เปิดใช้การยืนยันสองขั้นตอน")
     TWO_FACTOR_FAILED = "two_factor_failed", _("รหัสยืนยันสองขั้นตอนไม่ถูกต้อง")
+    PERSONAL_DATA_READ = "personal_data_read", _("เปิดดูข้อมูลส่วนบุคคล")

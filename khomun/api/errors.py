@@ -55,12 +55,18 @@ def error_response(
 def duplicate_response(api: NinjaAPI, request: HttpRequest, exc: DuplicateSubject) -> HttpResponse:
     """The one error shape plus the subject that already exists, so the caller can use it."""
     existing = exc.existing
-    body = {
+    body: dict[str, object] = {
         "message": exc.message,
         "field": next(iter(exc.errors), None),
         "errors": exc.errors,
-        "existing": {"id": existing.pk, "name": existing.name, "orgunit": existing.orgunit.code},
     }
+    # Only a caller who may see the existing subject learns who and where it is (PDPA).
+    if exc.visible:
+        body["existing"] = {
+            "id": existing.pk,
+            "name": existing.name,
+            "orgunit": existing.orgunit.code,
+        }
     return api.create_response(request, body, status=exc.status)
 
 

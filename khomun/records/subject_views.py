@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from khomun.accounts import policy
+from khomun.accounts import audit, policy
 from khomun.lib.thaidate import format_date
 from khomun.orgunits.choices import Level
 from khomun.orgunits.models import OrgUnit
@@ -136,6 +136,8 @@ def subject_detail(request: HttpRequest, subject_id: int) -> HttpResponse:
         kept = Subject.objects.select_related("orgunit").get(pk=subject.merged_into_id)
         merged_into = kept if policy.can_view(request.user, kept.orgunit) else None
     changes = services.history(Entity.SUBJECT, subject.pk)
+    if subject.national_id:
+        audit.record_personal_read(request, "subject", subject.orgunit_path, subject=subject.pk)
     kinds = services.subject_kinds()
     context = {
         "subject": subject,

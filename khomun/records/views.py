@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from khomun.accounts import policy
+from khomun.accounts import audit, policy
 from khomun.catalog.definition import DatasetDefinition
 from khomun.orgunits.models import OrgUnit
 from khomun.records import progress, services
@@ -325,6 +325,9 @@ def record_detail(request: HttpRequest, record_id: int) -> HttpResponse:
         {"change": c, "fields": describe_change(defn, c.before, c.after, lang)}
         for c in services.history("record", record.pk)
     ]
+    personal = [f.key for f in defn.fields if f.type in ("national_id", "phone")]
+    if any(record.values.get(key) for key in personal):
+        audit.record_personal_read(request, "record", record.orgunit_path, record=record.pk)
     editable = (
         policy.can_record(request.user, record.orgunit)
         and record.state != RecordState.APPROVED

@@ -437,3 +437,37 @@ def test_the_kinds_come_from_the_catalog_in_thai(catalog_2562):
     assert kinds["savings_group"] == "กลุ่มออมทรัพย์เพื่อการผลิต"
     assert kinds["otop_producer"] == "ผู้ผลิต/ผู้ประกอบการ OTOP"
     assert len(kinds) == 10
+
+
+def test_entering_a_person_twice_through_a_record_is_refused(
+    catalog_2562, lampang_recorder, village
+):
+    """The national ID field of a person dataset identifies the person: a second record
+    form for the same ID never registers a second person."""
+    from khomun.catalog.models import Dataset
+
+    dataset = Dataset.objects.get(fiscal_year=2562, key="volunteer_evaluation")
+    period = dataset.periods.get(number=1)
+    values = {
+        "title": "นาย",
+        "first_name": "สมชาย",
+        "last_name": "ใจดี",
+        "national_id": VALID_ID,
+        "village": village.code,
+    }
+    first = services.save_record(
+        lampang_recorder, period, values, orgunit=unit("5201"), today=dt.date(2019, 9, 1)
+    )
+    assert first.subject.national_id == VALID_ID
+    again = {**values, "first_name": "สมชาติ"}
+    with pytest.raises(DuplicateSubject) as info:
+        services.save_record(
+            lampang_recorder,
+            period,
+            again,
+            orgunit=unit("5201"),
+            today=dt.date(2019, 9, 1),
+            confirm_duplicate=True,
+        )
+    assert info.value.hard and "national_id" in info.value.errors
+    assert Subject.objects.filter(national_id=VALID_ID).count() == 1

@@ -82,7 +82,9 @@ def test_every_generated_record_validates_against_its_version(generated: Summary
     definitions = {}
     for record in Record.objects.select_related("dataset_version__dataset").iterator():
         version = record.dataset_version
-        defn = definitions.setdefault(version.pk, version.parsed)
+        if version.pk not in definitions:
+            definitions[version.pk] = version.parsed
+        defn = definitions[version.pk]
         submitted = record.state != RecordState.DRAFT
         result = validate_values(defn, record.values, require_all=submitted)
         assert not result.errors, (defn.key, record.values, result.errors)
