@@ -225,3 +225,17 @@ def require_record(user: Any, unit: OrgUnit) -> None:
     require_view(user, unit)
     if not can_record(user, unit):
         raise PermissionDenied
+
+
+def can_submit_district(user: Any, unit: OrgUnit) -> bool:
+    """The district head (พัฒนาการอำเภอ) submits the district's period."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return unit.level == Level.DISTRICT and _within(
+        unit, _paths(user, frozenset({Role.DISTRICT_HEAD}))
+    )
+
+
+def can_approve(user: Any, unit: OrgUnit) -> bool:
+    """Approving and returning is the province admin's (or the department's) job."""
+    return can_manage_orgunit(user, unit)

@@ -25,7 +25,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from khomun.accounts import policy
-from khomun.accounts.choices import Role
 from khomun.catalog.validation import validate_values
 from khomun.lib.thaidate import format_date
 from khomun.monitoring.completeness import Gap, gaps
@@ -50,21 +49,12 @@ class TransitionError(RecordError):
 
 
 def may_submit_district(user: Any, district: OrgUnit) -> bool:
-    """The district head (พัฒนาการอำเภอ) submits the district's work.
-
-    Belongs in `accounts.policy` as `can_submit_district` (see the monitoring notes);
-    it reads the user's roles through `policy.assignments`, like policy does."""
-    if getattr(user, "is_superuser", False):
-        return True
-    return any(
-        a.role == Role.DISTRICT_HEAD and district.path.startswith(a.orgunit.path)
-        for a in policy.assignments(user)
-    )
+    return policy.can_submit_district(user, district)
 
 
 def may_approve(user: Any, unit: OrgUnit) -> bool:
     """Approving and returning is the province admin's (or the department's) job."""
-    return policy.can_manage_orgunit(user, unit)
+    return policy.can_approve(user, unit)
 
 
 def _require_approver(actor: Any, unit: OrgUnit) -> None:

@@ -27,6 +27,7 @@ from khomun.catalog.definition import DatasetDefinition
 from khomun.catalog.models import Dataset, DatasetVersion
 from khomun.catalog.validation import validate_values
 from khomun.lib.thaidate import format_date
+from khomun.monitoring.locking import is_open_for
 from khomun.orgunits.choices import Level
 from khomun.orgunits.models import OrgUnit
 from khomun.orgunits.services import OrgUnitError, get_or_create_village
@@ -542,10 +543,16 @@ def recording_unit(subject: Subject) -> OrgUnit:
     return OrgUnit.objects.get(code=code[:4])
 
 
-def _check_open(period: Period, record: Record | None, today: dt.date) -> None:
+def _check_open(
+    period: Period, record: Record | None, today: dt.date, unit: OrgUnit | None = None
+) -> None:
+    """Approved records and locked periods refuse changes, unless the province
+    reopened the period for the unit's district (monitoring.locking)."""
     if record is not None and record.state == RecordState.APPROVED:
         raise LockedError(_("ข้อมูลนี้ได้รับอนุมัติแล้ว แก้ไขไม่ได้"))
-    if period.is_locked(today):
+    where = record.orgunit if record is not None else unit
+    locked = period.is_locked(today) if where is None else not is_open_for(period, where, today)
+    if locked:
         raise LockedError(_("งวดนี้ปิดรับข้อมูลแล้วตั้งแต่ %(date)s") % {"date": format_date(period.lock)})
 
 
@@ -718,7 +725,7 @@ def save_record(
         )
     if record is None and subject is not None:
         _check_subject(defn, subject, period)
-    _check_open(period, record, today)
+    _check_open(period, record, today, unit)
     state = record.state if record else RecordState.DRAFT
     result = validate_values(
         defn, values, lang=_lang(actor), require_all=state == RecordState.SUBMITTED

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from khomun.accounts import audit, policy
 from khomun.catalog.definition import DatasetDefinition
+from khomun.monitoring.locking import is_open_for
 from khomun.orgunits.models import OrgUnit
 from khomun.records import progress, services
 from khomun.records.choices import ChangeAction, RecordState
@@ -61,7 +62,7 @@ def period_detail(
     period = progress.get_period(fiscal_year, dataset_key, period_number)
     unit = _chosen_unit(request)
     defn = progress.definition_of(period)
-    locked = period.is_locked(timezone.localdate())
+    locked = not is_open_for(period, unit, timezone.localdate())
     records_here = unit.level in defn.levels
     context: dict[str, Any] = {
         "period": period,
@@ -109,7 +110,7 @@ def record_new(
     existing = progress.existing_record(period, subject=subject, unit=unit)
     if existing is not None and (subject is not None or defn.subject is None):
         return redirect("record_edit", existing.pk)
-    if period.is_locked(timezone.localdate()) or (
+    if not is_open_for(period, unit, timezone.localdate()) or (
         subject is None and unit.level not in defn.levels
     ):
         messages.error(request, _closed_message(period, unit, defn))
@@ -128,7 +129,7 @@ def record_new(
 
 
 def _closed_message(period: Period, unit: OrgUnit, defn: DatasetDefinition) -> str:
-    if period.is_locked(timezone.localdate()):
+    if not is_open_for(period, unit, timezone.localdate()):
         return _("งวดนี้ปิดรับข้อมูลแล้ว")
     return _("%(unit)s ไม่ได้เป็นผู้บันทึกฐานข้อมูลนี้ โปรดเลือกหน่วยงานที่บันทึก") % {"unit": unit.full_name}
 
@@ -175,7 +176,8 @@ def record_edit(request: HttpRequest, record_id: int) -> HttpResponse:
     """Change a record; the form carries the version it started from (optimistic locking)."""
     record = progress.get_record_for_user(request.user, record_id)
     policy.require_record(request.user, record.orgunit)
-    if record.state == RecordState.APPROVED or record.period.is_locked(timezone.localdate()):
+    open_now = is_open_for(record.period, record.orgunit, timezone.localdate())
+    if record.state == RecordState.APPROVED or not open_now:
         messages.info(request, _("ข้อมูลนี้แก้ไขไม่ได้แล้ว (งวดปิดรับข้อมูลหรือได้รับอนุมัติแล้ว)"))
         return redirect("record_detail", record.pk)
     defn = record.dataset_version.parsed
@@ -331,7 +333,7 @@ def record_detail(request: HttpRequest, record_id: int) -> HttpResponse:
     editable = (
         policy.can_record(request.user, record.orgunit)
         and record.state != RecordState.APPROVED
-        and not record.period.is_locked(timezone.localdate())
+        and is_open_for(record.period, record.orgunit, timezone.localdate())
     )
     context = {
         "record": record,

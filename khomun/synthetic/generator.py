@@ -263,6 +263,11 @@ class Run:
         }
         self.progress: Progress | None = None
         self.repairs: set[tuple[str, int]] = set()
+        # A reporting office has one record per period (datasets without subjects):
+        # those already there (an earlier run, real work) are left alone.
+        self.unit_records = set(
+            Record.objects.filter(subject__isnull=True).values_list("period_id", "orgunit_id")
+        )
 
     # -- villages
 
@@ -459,10 +464,12 @@ class Run:
         """One record of a dataset without subjects for one reporting office."""
         key = work.key
         self.expected[key] += 1
+        unit_id, path, name = unit
+        if (work.period.pk, unit_id) in self.unit_records:
+            return
         outcome = self._outcome(work, habit, False, rng)
         if outcome is None:
             return
-        unit_id, path, name = unit
         make = factories.UNIT_FACTORIES.get(work.defn.key)
         if make is not None and key not in self.repairs:
             values = make(name, work.info, rng, province=province)

@@ -335,6 +335,8 @@ class PostgresWriter(Writer):
         """Drop the foreign keys and every index but the primary key, remembering how
         to make each again."""
         with connection.cursor() as cursor:
+            # Deferred checks still queued (the catalog just loaded) block ALTER TABLE.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
             for table in TABLES.values():
                 cursor.execute(
@@ -364,6 +366,7 @@ class PostgresWriter(Writer):
             for statement in self.dropped:
                 cursor.execute(statement)
             self.dropped = []
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             for table in TABLES.values():
                 cursor.execute(f"ANALYZE {table}")
 

@@ -427,3 +427,17 @@ def test_fields_for_one_unit_are_marked_and_dropped_for_another(
     assert "first_name" not in record.values
     assert record.values["record_type"] == "group"
     assert record.subject.name == "กลุ่มแม่บ้านเวียงเหนือ"  # not "สมชาย กลุ่มแม่บ้าน..."
+
+
+def test_the_recorder_sees_why_a_record_was_returned(
+    spring, group, period2, lampang_recorder, lampang_admin, client_for
+):
+    from khomun.monitoring.approval import return_record
+    from khomun.records.services import submit_record
+
+    record = save_record(lampang_recorder, period2, good_values(group.orgunit), subject=group)
+    record = submit_record(lampang_recorder, record)
+    return_record(lampang_admin, record, "ยอดเงินกู้สูงผิดปกติ โปรดตรวจสอบ")
+    html = client_for(lampang_recorder).get(PERIOD_2).content.decode()
+    assert "ส่งกลับให้แก้ไข" in html
+    assert "ยอดเงินกู้สูงผิดปกติ โปรดตรวจสอบ" in html

@@ -539,3 +539,45 @@ def test_the_history_replays_to_the_final_values(lampang_recorder, village, save
     assert replay(record.pk) == record.values
     assert record.version == accepted
     assert len(services.history(Entity.RECORD, record.pk)) == accepted
+
+
+def test_a_reopened_district_may_save_after_the_lock_and_others_may_not(
+    lampang_recorder, lampang_admin, draft, make_user
+):
+    """The lock holds for everyone until the province reopens one district."""
+    from khomun.monitoring.locking import reopen
+    from khomun.records.services import LockedError
+
+    period = draft.period
+    after_lock = period.lock + dt.timedelta(days=3)
+    with pytest.raises(LockedError):
+        save_record(lampang_recorder, period, {"members_male": 41}, record=draft, today=after_lock)
+    reopen(lampang_admin, period, district(), 5, "ระบบล่มวันสุดท้าย", today=after_lock)
+    saved = save_record(
+        lampang_recorder,
+        period,
+        {**draft.values, "members_male": 41},
+        record=draft,
+        today=after_lock,
+    )
+    assert saved.values["members_male"] == 41
+    # another district of the same province stays locked
+    ngao = make_user("ngao.recorder", "district_recorder", "5205")
+    village = get_or_create_village("520501", 1, "หลวงเหนือ")
+    with pytest.raises(LockedError):
+        save_record(
+            ngao,
+            period,
+            {"group_name": "กลุ่มใหม่", "village": village.code},
+            orgunit=OrgUnit.objects.get(code="5205"),
+            today=after_lock,
+        )
+    # and the reopening ends after its days
+    with pytest.raises(LockedError):
+        save_record(
+            lampang_recorder,
+            period,
+            saved.values,
+            record=saved,
+            today=after_lock + dt.timedelta(days=5),
+        )
