@@ -30,6 +30,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "children": _children(unit) if unit else [],
         "can_manage_accounts": bool(policy.grantable_roles(request.user)),
         "can_read_audit": policy.audit_scope_paths(request.user) != [],
+        "can_edit_catalog": policy.can_edit_catalog(request.user),
+        "has_role": bool(policy.assignments(request.user)),
         "is_admin_role": policy.has_role(request.user, Role.DEPARTMENT_ADMIN, Role.PROVINCE_ADMIN),
         "is_executive": policy.has_role(request.user, Role.EXECUTIVE),
         "due": due_for_unit(unit) if unit else [],

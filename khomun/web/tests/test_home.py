@@ -32,3 +32,13 @@ def test_the_font_files_are_served(lampang_recorder, client_for):
 
     assert finders.find("vendor/sarabun/files/sarabun-thai-400-normal.woff2")
     assert finders.find("vendor/htmx/htmx.min.js")
+
+
+def test_the_department_admin_finds_the_catalog_editor(dept_admin, client_for):
+    html = client_for(dept_admin).get("/").content.decode()
+    assert "/catalog/" in html and "/schedule/deadlines/" in html and "/monitoring/" in html
+
+
+def test_a_district_recorder_has_no_catalog_editor_link(lampang_recorder, client_for):
+    html = client_for(lampang_recorder).get("/").content.decode()
+    assert "/catalog/" not in html and "/monitoring/" in html
