@@ -111,7 +111,30 @@ def lampang_data(catalog_2562: None, lampang_recorder: User) -> dict[str, int | 
         today=dt.date(2018, 12, 1),
     )
     assert record.subject is not None
+    from khomun.excel.models import ExportLog, ImportJob
+
+    district = OrgUnit.objects.get(code="5201")
+    upload = ImportJob.objects.create(
+        user=lampang_recorder,
+        dataset=dataset,
+        period=period,
+        orgunit=district,
+        orgunit_path=district.path,
+        file_name="savings.xlsx",
+        file_kind="xlsx",
+    )
+    export = ExportLog.objects.create(
+        user=lampang_recorder,
+        dataset_key=dataset.key,
+        fiscal_year=2562,
+        period_number=1,
+        orgunit_code="5201",
+        orgunit_path=district.path,
+        file_format="xlsx",
+    )
     return {
+        "lampang_import": upload.pk,
+        "lampang_export": export.pk,
         "lampang_subject": record.subject.pk,
         "lampang_record": record.pk,
         "lampang_period": period.pk,

@@ -441,3 +441,8 @@ def test_the_recorder_sees_why_a_record_was_returned(
     html = client_for(lampang_recorder).get(PERIOD_2).content.decode()
     assert "ส่งกลับให้แก้ไข" in html
     assert "ยอดเงินกู้สูงผิดปกติ โปรดตรวจสอบ" in html
+
+
+def test_the_period_page_links_to_excel(spring, group, period2, lampang_recorder, client_for):
+    html = client_for(lampang_recorder).get(PERIOD_2).content.decode()
+    assert "/excel/2562/savings_groups/2/?orgunit=5201" in html
