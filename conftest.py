@@ -50,8 +50,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     """Load the real tree once into the test database; each test rolls back on top."""
+    from khomun.catalog.services import load_catalog
+
     with django_db_blocker.unblock():
         load_orgunits()
+        load_catalog(2562)
 
 
 @pytest.fixture(autouse=True)
@@ -79,10 +82,22 @@ def make_user(orgtree: None) -> Callable[..., User]:
 
 @pytest.fixture
 def catalog_2562(orgtree: None) -> None:
-    """The FY2562 catalog of the seed letters, with its periods."""
+    """The FY2562 catalog of the seed letters, with its periods (loaded once per
+    session; again only after a transactional test flushed it)."""
+    from khomun.catalog.models import Dataset
     from khomun.catalog.services import load_catalog
 
-    load_catalog(2562)
+    if not Dataset.objects.filter(fiscal_year=2562).exists():
+        load_catalog(2562)
+
+
+@pytest.fixture
+def no_catalog(orgtree: None) -> None:
+    """An empty catalog, for tests of loading it (the session loads FY2562 up front)."""
+    from khomun.catalog.models import Dataset
+
+    Dataset.objects.update(current=None)
+    Dataset.objects.all().delete()
 
 
 @pytest.fixture

@@ -338,7 +338,7 @@ class Run:
                 name, attributes = factories.identity(defn, values)
                 name = name or e.name
                 subject_id = self.writer.new_id("subject")
-                e.subject_ids[kind] = subject_id
+                e.add_subject(kind, subject_id)
                 assert e.active_from is not None
                 registered = max(e.active_from, first)
                 stamp = (registered.toordinal(), 9 * 3600 + rng.randrange(7 * 3600))
@@ -447,7 +447,7 @@ class Run:
             if outcome is None:
                 continue
             values = factory(e, info, rng)
-            self._write(work, district.id, district.path, e.subject_ids[kind], values, outcome, rng)
+            self._write(work, district.id, district.path, e.subject_id(kind), values, outcome, rng)
             written += 1
         self.expected[work.key] += expected
         if self.progress is not None:
@@ -677,11 +677,18 @@ def generate(options: Options) -> Summary:
             }
         )
         villages = run.ensure_villages()
-        run.progress = progress
         windows = _windows(works)
+        # Every subject first (one COPY), then the records in one stream.
         for work in works:
             if work.kind and work.kind not in run.kinds_done:
                 run.register_kind(work, windows[work.kind])
+                progress.note(
+                    _("ลงทะเบียน %(kind)s แล้ว: รายการรวม %(count)s")
+                    % {"kind": work.kind, "count": f"{writer.counts['subject']:,}"}
+                )
+        run.progress = progress
+        progress.restart()
+        for work in works:
             run.fill(work)
         writer.finish()
         if bulk:

@@ -111,7 +111,17 @@ class Entity:
         self.traits: dict[str, Any] = {}
         self.active_from: dt.date | None = None
         self.dissolved_on: dt.date | None = None
-        self.subject_ids: dict[str, int] = {}
+        # (kind, subject id) pairs: a tuple, as most entities are one subject (memory).
+        self.subject_ids: tuple[tuple[str, int], ...] = ()
+
+    def subject_id(self, kind: str) -> int:
+        for known, subject_id in self.subject_ids:
+            if known == kind:
+                return subject_id
+        raise KeyError(kind)
+
+    def add_subject(self, kind: str, subject_id: int) -> None:
+        self.subject_ids = (*self.subject_ids, (kind, subject_id))
 
     def active_during(self, start: dt.date, end: dt.date) -> bool:
         """The same test as `records.models.active_between`."""
@@ -563,7 +573,9 @@ class Builder:
         unit, level, traits = placed
         e = Entity(self.population, self.district, unit, level)
         e.active_from = active_from
-        e.traits = {**traits, "province_name": self.province_name}
+        e.traits = traits
+        if self.population == "fund_networks":
+            e.traits["province_name"] = self.province_name
         # Persons are named by their traits, OTOP producers by their kind.
         person_applicant = self.population == "applicants" and traits.get("type") == "person"
         if self.population not in (*PERSONS, "otop") and not person_applicant:
@@ -574,7 +586,7 @@ class Builder:
             e.name = _unique(e.name, unit, used)
             e.traits["producer_name"] = e.name
         if spec.id_block >= 0 and "born" in e.traits:
-            e.national_id = national_id(e.traits["born"], self.district.code, next(serials))
+            e.national_id = national_id(e.traits.pop("born"), self.district.code, next(serials))
             e.name = f"{e.traits['first_name']} {e.traits['last_name']}"
         self.entities.append(e)
         return e
@@ -600,7 +612,6 @@ class Builder:
                     continue
                 if e.traits["type"] == "person":
                     who = person(rng, rng.random() < 0.6, 1955, 1990)
-                    e.traits["born"] = who["born"]
                     e.name = _unique(f"{who['first_name']} {who['last_name']}", e.unit, used)
                     e.traits["name"] = e.name
                     e.national_id = national_id(who["born"], self.district.code, next(serials))

@@ -35,6 +35,10 @@ class Progress:
         self.interactive = bool(getattr(self.stream, "isatty", lambda: False)())
         self.every = 0.5 if self.interactive else log_every
 
+    def restart(self) -> None:
+        """Count time from now (the work before the first record is not counted)."""
+        self.started = time.monotonic()
+
     def line(self) -> str:
         elapsed = time.monotonic() - self.started
         share = min(self.done / self.total, 1.0)

@@ -25,6 +25,7 @@ from functools import cache
 from typing import Any
 
 from django.db import connection
+from psycopg.copy import QueuedLibpqWriter
 
 Row = Sequence[Any]
 Stamp = tuple[int, int]  # (date ordinal, seconds after local midnight)
@@ -253,6 +254,12 @@ class PostgresWriter(Writer):
     def __init__(self, bulk: bool = False) -> None:
         super().__init__(bulk)
         self.dropped: list[str] = []
+        self._stream: Any = None  # (cursor, copy context, copy) of the open records COPY
+
+    def finish(self) -> None:
+        self.flush()
+        self._end_stream()
+        super().finish()
 
     def json(self, value: Any) -> str:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
@@ -303,9 +310,29 @@ class PostgresWriter(Writer):
 
     def write(self, table: str, rows: list[Any]) -> None:
         if table == "record":  # lines made by `record`
-            self._copy_data(TABLES[table], RECORD_COLUMNS, "".join(rows))
+            self._stream_records("".join(rows).encode())
         else:
             self._copy(TABLES[table], SUBJECT_COLUMNS, rows)
+
+    def _stream_records(self, data: bytes) -> None:
+        """All records go through one COPY kept open: PostgreSQL stores a batch while
+        the next one is made, and a writer thread sends it (psycopg's queued writer)."""
+        if self._stream is None:
+            names = ", ".join(f'"{c}"' for c in RECORD_COLUMNS)
+            cursor = connection.cursor()
+            raw = cursor.cursor
+            context = raw.copy(
+                f"COPY {TABLES['record']} ({names}) FROM STDIN", writer=QueuedLibpqWriter(raw)
+            )
+            self._stream = (cursor, context, context.__enter__())
+        self._stream[2].write(data)
+
+    def _end_stream(self) -> None:
+        if self._stream is not None:
+            cursor, context, _copy = self._stream
+            self._stream = None
+            context.__exit__(None, None, None)
+            cursor.close()
 
     def insert_villages(self, rows: Sequence[Row]) -> None:
         self._copy("orgunits_orgunit", VILLAGE_COLUMNS, rows)
@@ -316,6 +343,7 @@ class PostgresWriter(Writer):
         )
 
     def _copy_data(self, table: str, columns: Iterable[str], data: str) -> None:
+        self._end_stream()  # one COPY at a time on a connection
         names = ", ".join(f'"{c}"' for c in columns)
         sql = f"COPY {table} ({names}) FROM STDIN"
         with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:

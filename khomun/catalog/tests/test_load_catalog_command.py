@@ -21,7 +21,7 @@ def run(*args: str) -> str:
     return out.getvalue()
 
 
-def test_it_loads_a_year_and_says_what_it_did(orgtree):
+def test_it_loads_a_year_and_says_what_it_did(no_catalog, orgtree):
     assert "ปีงบประมาณ 2562: ใหม่ 11, ปรับปรุง 0, ไม่เปลี่ยนแปลง 0" in run("2562")
     assert Dataset.objects.filter(fiscal_year=2562, current__isnull=False).count() == 11
 
@@ -79,7 +79,7 @@ def test_a_changed_field_in_the_new_year_leaves_earlier_records_on_their_version
         (["2570", "--from", "2590"], "ปีงบประมาณ 2590 ยังไม่มีฐานข้อมูลที่ประกาศใช้"),
     ],
 )
-def test_it_refuses_a_bad_year_in_thai(orgtree, args, message):
+def test_it_refuses_a_bad_year_in_thai(no_catalog, orgtree, args, message):
     with pytest.raises(CommandError, match=message):
         run(*args)
     assert not Dataset.objects.exists()

@@ -50,7 +50,7 @@ def with_label(data: dict[str, Any], key: str, label: str) -> dict[str, Any]:
 # --- Loading ------------------------------------------------------------------
 
 
-def test_it_loads_the_eleven_databases_of_2562_published(orgtree):
+def test_it_loads_the_eleven_databases_of_2562_published(no_catalog, orgtree):
     result = load_catalog(2562)
     assert (result.created, result.updated, result.unchanged) == (11, 0, 0)
     datasets = datasets_for(2562)
@@ -88,7 +88,7 @@ def test_carrying_forward_puts_the_periods_on_the_new_years_calendar(catalog_256
     assert load_catalog(2570, from_year=2562).unchanged == 11
 
 
-def test_carrying_forward_reads_the_files_when_the_source_year_is_not_loaded(orgtree):
+def test_carrying_forward_reads_the_files_when_the_source_year_is_not_loaded(no_catalog, orgtree):
     load_catalog(2570, from_year=2562)
     assert len(datasets_for(2570)) == 11
     assert not Dataset.objects.filter(fiscal_year=2562).exists()
@@ -276,7 +276,7 @@ def test_an_unreadable_file_is_refused_in_thai(orgtree, name, content, message):
     assert not Dataset.objects.filter(fiscal_year=2563).exists()
 
 
-def test_a_file_must_be_named_after_its_key(orgtree):
+def test_a_file_must_be_named_after_its_key(no_catalog, orgtree):
     content = yaml.safe_dump(shipped(2562, "savings_groups"), allow_unicode=True).encode()
     with pytest.raises(CatalogError, match=r"^groups\.yaml: key: ต้องตรงกับชื่อไฟล์"):
         import_files(2563, {"groups.yaml": content})

@@ -36,7 +36,13 @@ def snapshot() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     """The data without its ids, in id order."""
     subjects = list(
         Subject.objects.order_by("id").values_list(
-            "kind", "name", "orgunit__code", "national_id", "attributes", "active_from", "dissolved_on"
+            "kind",
+            "name",
+            "orgunit__code",
+            "national_id",
+            "attributes",
+            "active_from",
+            "dissolved_on",
         )
     )
     records = list(
@@ -94,7 +100,9 @@ def test_append_adds_a_second_set_with_other_people() -> None:
     assert Record.objects.count() == first.records + second.records
 
 
-def test_reset_removes_what_earlier_runs_wrote_and_nothing_else(lampang_data: dict[str, Any]) -> None:
+def test_reset_removes_what_earlier_runs_wrote_and_nothing_else(
+    lampang_data: dict[str, Any],
+) -> None:
     generate(small())
     generate(small(append=True))
     summary = generate(small(reset=True))
@@ -168,7 +176,9 @@ def test_bulk_mode_rebuilds_every_index_and_foreign_key() -> None:
     assert summary.records > 1000
     assert schema() == before
     with connection.cursor() as cursor:
-        cursor.execute("SELECT last_value FROM pg_sequences WHERE sequencename LIKE 'records_record%'")
+        cursor.execute(
+            "SELECT last_value FROM pg_sequences WHERE sequencename LIKE 'records_record%'"
+        )
         assert cursor.fetchone()[0] >= summary.run.last_record_id
     # The app's next ids come after the generated ones.
     some = Record.objects.exclude(subject=None).select_related("subject").first()
