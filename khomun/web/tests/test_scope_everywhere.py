@@ -44,7 +44,8 @@ Ways = tuple[str, str] | list[tuple[str, str]] | None
 
 
 def _collect() -> tuple[dict[str, Ways], dict[str, Ways]]:
-    web, api = dict(WEB_ROUTES), dict(API_ROUTES)
+    web: dict[str, Ways] = dict(WEB_ROUTES)
+    api: dict[str, Ways] = dict(API_ROUTES)
     for app in pkgutil.iter_modules(khomun.__path__):
         try:
             module = importlib.import_module(f"khomun.{app.name}.tests.routes")
