@@ -15,6 +15,7 @@ urlpatterns = [
     path("catalog/", include("khomun.catalog.urls")),
     path("schedule/", include("khomun.schedule.urls")),
     path("monitoring/", include("khomun.monitoring.urls")),
+    path("quality/", include("khomun.monitoring.quality_urls")),
     path("excel/", include("khomun.excel.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

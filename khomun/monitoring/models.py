@@ -33,3 +33,50 @@ class Reopening(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} {self.district.code} → {self.until}"
+
+
+class QualityFlag(models.Model):
+    """A value (or a whole record) that looks wrong beyond the field rules, for the
+    district to review: confirmed as entered, or corrected. Open flags are recomputed
+    whenever the review page opens; decided ones are kept as the record of the review."""
+
+    class Kind(models.TextChoices):
+        DUPLICATE = "duplicate", _("อาจเป็นรายการซ้ำ")
+        OWN_HISTORY = "own_history", _("ต่างจากงวดก่อน ๆ ของรายการเดียวกันมาก")
+        PEERS = "peers", _("ต่างจากรายการอื่นในพื้นที่มาก")
+        UNCHANGED = "unchanged", _("เหมือนงวดก่อนทุกช่อง")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("รอตรวจสอบ")
+        CONFIRMED = "confirmed", _("ยืนยันว่าถูกต้อง")
+        CORRECTED = "corrected", _("แก้ไขแล้ว")
+
+    record = models.ForeignKey(
+        "records.Record", on_delete=models.CASCADE, related_name="quality_flags"
+    )
+    field_key = models.CharField(max_length=64, blank=True)
+    kind = models.CharField(_("ประเภท"), max_length=12, choices=Kind.choices)
+    # value, median, mad, ratio, basis ("history"/"last"/"district"/"province"), others ...
+    detail = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        _("สถานะ"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(_("หมายเหตุ"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["record_id", "kind", "field_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record", "kind", "field_key"], name="quality_flag_once"
+            )
+        ]
+        verbose_name = _("ข้อสังเกตคุณภาพข้อมูล")
+        verbose_name_plural = _("ข้อสังเกตคุณภาพข้อมูล")
+
+    def __str__(self) -> str:
+        return f"{self.record_id} {self.kind} {self.field_key} ({self.status})"

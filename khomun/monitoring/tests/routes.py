@@ -10,6 +10,9 @@ WEB_ROUTES = {
     "monitoring_approve": ("post", _PERIOD + "approve/"),
     "monitoring_return": ("post", _PERIOD + "return/"),
     "monitoring_reopen": ("post", _PERIOD + "reopen/"),
+    "monitoring_report": ("get", "/monitoring/2562/52/report/?month=12&format=pdf"),
+    "quality_review": ("get", "/quality/2562/5201/{lampang_dataset}/1/"),
+    "quality_mark": ("post", "/quality/r/{lampang_record}/mark/"),
 }
 API_ROUTES = {
     "/api/v1/completeness": (

@@ -168,3 +168,10 @@ def test_the_outsider_gets_404_everywhere(muang, chaiyaphum_recorder, client_for
     assert client.get(PERIOD).status_code == 404
     for action in ("submit", "approve", "return", "reopen"):
         assert client.post(PERIOD + f"{action}/", {"comment": "x"}).status_code == 404
+
+
+def test_the_period_page_links_to_the_quality_review(
+    muang, lampang_recorder, client_for, before_lock
+):
+    html = client_for(lampang_recorder).get(PERIOD).content.decode()
+    assert "/quality/2562/5201/savings_groups/1/" in html
