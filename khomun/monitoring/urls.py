@@ -13,3 +13,6 @@ urlpatterns = [
     path(PERIOD + "return/", views.return_view, name="monitoring_return"),
     path(PERIOD + "reopen/", views.reopen_view, name="monitoring_reopen"),
 ]
+urlpatterns += [
+    path("<int:fiscal_year>/<str:code>/report/", views.report_view, name="monitoring_report"),
+]

@@ -337,3 +337,32 @@ def reopen_view(
         },
     )
     return _back(period, unit)
+
+
+# ---------------------------------------------------------------- the recording-result report
+
+
+@login_required
+def report_view(request: HttpRequest, fiscal_year: int, code: str) -> HttpResponse:
+    """แบบรายงานผลการบันทึกข้อมูล of a province (or, for a district, its own figures)
+    for the periods due in ?month=M, as ?format=xlsx or pdf."""
+    from khomun.monitoring import report, report_pdf, report_xlsx
+
+    unit = policy.get_orgunit_for_user(request.user, code)
+    month = request.GET.get("month", "")
+    kind = request.GET.get("format", "xlsx")
+    if not month.isdigit() or kind not in ("xlsx", "pdf"):
+        raise Http404
+    try:
+        built = report.build(
+            unit, fiscal_year, int(month), include_monthly=request.GET.get("monthly") == "1"
+        )
+    except report.ReportError:
+        raise Http404 from None
+    name = f"khomun-recording-{unit.code}-{fiscal_year}-{int(month):02d}.{kind}"
+    if kind == "pdf":
+        response = HttpResponse(report_pdf.render(built), content_type="application/pdf")
+    else:
+        response = HttpResponse(report_xlsx.workbook(built), content_type=export.XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

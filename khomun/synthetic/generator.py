@@ -335,7 +335,7 @@ class Run:
                 if not e.active_during(first, last):
                     continue
                 values = factory(e, work.info, rng)
-                name, attributes = factories.identity(defn, values)
+                name, attributes, national_id = factories.identity(defn, values)
                 name = name or e.name
                 subject_id = self.writer.new_id("subject")
                 e.add_subject(kind, subject_id)
@@ -350,7 +350,7 @@ class Run:
                         name,
                         self._unit_id(e),
                         e.unit.path,
-                        e.national_id,
+                        national_id,
                         self.writer.json(attributes),
                         e.active_from.isoformat(),
                         e.dissolved_on.isoformat() if e.dissolved_on else None,

@@ -61,7 +61,7 @@ class Progress:
         self.stream.flush()
 
     def close(self) -> None:
-        self.total = max(self.total, self.done)
+        self.total = max(self.done, 1)  # the estimate gives way to the real count
         self._show()
         if self.interactive:
             self.stream.write("\n")

@@ -536,8 +536,8 @@ def factory_for(defn: DatasetDefinition) -> Factory:
     return FACTORIES.get(defn.key) or generic_values(defn)
 
 
-def identity(defn: DatasetDefinition, values: Values) -> tuple[str, dict[str, Any]]:
-    """The subject's name and attributes from a record's values, as
+def identity(defn: DatasetDefinition, values: Values) -> tuple[str, dict[str, Any], str]:
+    """The subject's name, attributes and national ID from a record's values, as
     `records.services.subject_from_values` makes them."""
     fields = [f for f in defn.fields if f.identity]
     names = [
@@ -546,4 +546,7 @@ def identity(defn: DatasetDefinition, values: Values) -> tuple[str, dict[str, An
         if f.type not in ("national_id", "orgunit")
     ]
     name = " ".join(" ".join(n for n in names if n).split())
-    return name, {f.key: values.get(f.key) for f in fields}
+    national_id = next(
+        (str(values.get(f.key) or "") for f in fields if f.type == "national_id"), ""
+    )
+    return name, {f.key: values.get(f.key) for f in fields}, national_id

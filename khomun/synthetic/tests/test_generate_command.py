@@ -182,6 +182,7 @@ def test_bulk_mode_rebuilds_every_index_and_foreign_key() -> None:
         assert cursor.fetchone()[0] >= summary.run.last_record_id
     # The app's next ids come after the generated ones.
     some = Record.objects.exclude(subject=None).select_related("subject").first()
+    assert some is not None and some.subject is not None
     subject = Subject.objects.create(
         kind=some.subject.kind, name="ใหม่", orgunit=some.subject.orgunit, orgunit_path="TH/"
     )

@@ -73,7 +73,11 @@ def test_every_district_expects_subjects_and_some_lag_behind(generated: Summary)
 
 def test_some_records_are_submitted_late(generated: Summary) -> None:
     records = Record.objects.filter(submitted_at__isnull=False).select_related("period")
-    late = [r for r in records[:5000] if r.submitted_at.date() > r.period.on_time_until]
+    late = [
+        r
+        for r in records[:5000]
+        if r.submitted_at and r.submitted_at.date() > r.period.on_time_until
+    ]
     assert 0 < len(late) < 2500
 
 
@@ -140,6 +144,7 @@ def test_record_values_name_the_subjects_id(generated: Summary) -> None:
         period__dataset__key="volunteer_evaluation", period__dataset__fiscal_year=2562
     ).select_related("subject")[:200]
     for record in records:
+        assert record.subject is not None
         assert record.values["national_id"] == record.subject.national_id
         assert record.values["village"] == record.subject.orgunit.code
 
@@ -174,6 +179,7 @@ def test_villages_are_made_with_the_tree_rules(generated: Summary) -> None:
     )
     assert 700 < villages.count() < 1_500  # about ten per subdistrict
     for village in villages[:300]:
+        assert village.parent is not None
         assert village.parent.level == Level.SUBDISTRICT
         assert village.code[:6] == village.parent.code and len(village.code) == 8
         assert village.path == f"{village.parent.path}{village.code}/"
