@@ -4,15 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('login', 'เข้าสู่ระบบ'), ('login_failed', 'เข้าสู่ระบบไม่สำเร็จ'), ('locked_out', 'บัญชีถูกล็อก'), ('logout', 'ออกจากระบบ'), ('password_changed', 'เปลี่ยนรหัสผ่าน'), ('password_reset', 'ตั้งรหัสผ่านใหม่โดยผู้ดูแล'), ('account_created', 'สร้างบัญชี'), ('account_disabled', 'ระงับบัญชี'), ('role_granted', 'มอบบทบาท'), ('role_revoked', 'ถอนบทบาท'), ('token_issued', 'ออกโทเค็น API'), ('two_factor_enabled', 'เปิดใช้การยืนยันสองขั้นตอน'), ('two_factor_failed', 'รหัสยืนยันสองขั้นตอนไม่ถูกต้อง'), ('personal_data_read', 'เปิดดูข้อมูลส่วนบุคคล')], max_length=24, verbose_name='เหตุการณ์'),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("login", "เข้าสู่ระบบ"),
+                    ("login_failed", "เข้าสู่ระบบไม่สำเร็จ"),
+                    ("locked_out", "บัญชีถูกล็อก"),
+                    ("logout", "ออกจากระบบ"),
+                    ("password_changed", "เปลี่ยนรหัสผ่าน"),
+                    ("password_reset", "ตั้งรหัสผ่านใหม่โดยผู้ดูแล"),
+                    ("account_created", "สร้างบัญชี"),
+                    ("account_disabled", "ระงับบัญชี"),
+                    ("role_granted", "มอบบทบาท"),
+                    ("role_revoked", "ถอนบทบาท"),
+                    ("token_issued", "ออกโทเค็น API"),
+                    ("two_factor_enabled", "เปิดใช้การยืนยันสองขั้นตอน"),
+                    ("two_factor_failed", "รหัสยืนยันสองขั้นตอนไม่ถูกต้อง"),
+                    ("personal_data_read", "เปิดดูข้อมูลส่วนบุคคล"),
+                ],
+                max_length=24,
+                verbose_name="เหตุการณ์",
+            ),
         ),
     ]
