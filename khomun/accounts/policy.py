@@ -239,3 +239,15 @@ def can_submit_district(user: Any, unit: OrgUnit) -> bool:
 def can_approve(user: Any, unit: OrgUnit) -> bool:
     """Approving and returning is the province admin's (or the department's) job."""
     return can_manage_orgunit(user, unit)
+
+
+def requested_unit(request: Any) -> OrgUnit:
+    """The unit a page is asked about: `?orgunit=CODE` if in scope (else 404), or
+    the user's own unit."""
+    code = request.GET.get("orgunit", "").strip()
+    if code:
+        return get_orgunit_for_user(request.user, code)
+    unit = primary_unit(request.user)
+    if unit is None:
+        raise Http404
+    return unit

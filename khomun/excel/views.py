@@ -30,17 +30,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LISTED_IMPORTS = 30
 
 
-def _chosen_unit(request: HttpRequest) -> OrgUnit:
-    """The unit named by ?orgunit= (404 outside the user's scope), else the user's own."""
-    code = request.GET.get("orgunit", "").strip()
-    if code:
-        return policy.get_orgunit_for_user(request.user, code)
-    unit = policy.primary_unit(request.user)
-    if unit is None:
-        raise Http404
-    return unit
-
-
 @login_required
 def excel_home(request: HttpRequest) -> HttpResponse:
     """Open periods to import into, the export form, and the imports in the user's scope."""
@@ -91,7 +80,7 @@ def excel_period(
 ) -> HttpResponse:
     """Download the template of a period and unit; upload a filled one."""
     period = progress.get_period(fiscal_year, dataset_key, period_number)
-    unit = _chosen_unit(request)
+    unit = policy.requested_unit(request)
     form = UploadForm()
     if request.method == "POST":
         policy.require_record(request.user, unit)
@@ -116,7 +105,7 @@ def excel_template(
     request: HttpRequest, fiscal_year: int, dataset_key: str, period_number: int
 ) -> HttpResponse:
     period = progress.get_period(fiscal_year, dataset_key, period_number)
-    unit = _chosen_unit(request)
+    unit = policy.requested_unit(request)
     policy.require_record(request.user, unit)
     defn = progress.definition_of(period)
     if unit.level not in defn.levels:

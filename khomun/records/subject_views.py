@@ -57,21 +57,10 @@ def _subject_for_user(request: HttpRequest, subject_id: int) -> Subject:
     return subject
 
 
-def _chosen_unit(request: HttpRequest) -> OrgUnit:
-    """The unit named by ?orgunit= (404 outside the user's scope), else the user's own."""
-    code = request.GET.get("orgunit", "").strip()
-    if code:
-        return policy.get_orgunit_for_user(request.user, code)
-    unit = policy.primary_unit(request.user)
-    if unit is None:
-        raise Http404
-    return unit
-
-
 @login_required
 def subject_list(request: HttpRequest) -> HttpResponse:
     """The subjects under the user's unit (or a unit below it), searchable in Thai."""
-    unit = _chosen_unit(request)
+    unit = policy.requested_unit(request)
     query = request.GET.get("q", "").strip()
     kind = request.GET.get("kind", "")
     state = request.GET.get("state", "")
@@ -190,7 +179,7 @@ def _save_subject_form(
 @login_required
 def subject_create(request: HttpRequest) -> HttpResponse:
     """Register a subject under a unit of the user's scope (default: ?orgunit=)."""
-    unit = _chosen_unit(request)
+    unit = policy.requested_unit(request)
     if not policy.can_record(request.user, unit):
         raise PermissionDenied
     kinds = services.subject_kinds()

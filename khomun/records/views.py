@@ -43,24 +43,13 @@ def _subject_label(defn: DatasetDefinition) -> str:
     )
 
 
-def _chosen_unit(request: HttpRequest) -> OrgUnit:
-    """The unit named by ?orgunit= (404 outside the user's scope), else the user's own."""
-    code = request.GET.get("orgunit", "").strip()
-    if code:
-        return policy.get_orgunit_for_user(request.user, code)
-    unit = policy.primary_unit(request.user)
-    if unit is None:
-        raise Http404
-    return unit
-
-
 @login_required
 def period_detail(
     request: HttpRequest, fiscal_year: int, dataset_key: str, period_number: int
 ) -> HttpResponse:
     """What one period expects of a unit, and where each expected record stands."""
     period = progress.get_period(fiscal_year, dataset_key, period_number)
-    unit = _chosen_unit(request)
+    unit = policy.requested_unit(request)
     defn = progress.definition_of(period)
     locked = not is_open_for(period, unit, timezone.localdate())
     records_here = unit.level in defn.levels
@@ -91,7 +80,7 @@ def _new_target(request: HttpRequest, defn: DatasetDefinition) -> tuple[Subject 
     """(subject, recording unit) of a new record: ?subject=ID, or ?orgunit=CODE."""
     subject_id = request.GET.get("subject", "")
     if not subject_id:
-        return None, _chosen_unit(request)
+        return None, policy.requested_unit(request)
     if defn.subject is None or not subject_id.isdigit():
         raise Http404
     subject = progress.get_subject_for_user(request.user, int(subject_id), defn.subject.kind)
