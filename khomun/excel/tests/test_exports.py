@@ -208,3 +208,65 @@ def test_a_large_xlsx_is_prepared_in_the_background_for_its_requester_only(
 def test_csv_always_streams_however_large(people, lampang_recorder, client_for, monkeypatch):
     monkeypatch.setattr(exports, "BACKGROUND_ROWS", 1)
     assert len(export_csv(client_for(lampang_recorder))) == 2
+
+
+def _copies(period, template, count):
+    """`count` more records like `template` (bulk, for volume only)."""
+    from khomun.records.models import Subject
+
+    first = Subject.objects.count()
+    subjects = Subject.objects.bulk_create(
+        [
+            Subject(
+                kind=template.subject.kind,
+                name=f"{template.subject.name} {first + n}",
+                orgunit=template.subject.orgunit,
+                orgunit_path=template.subject.orgunit_path,
+            )
+            for n in range(count)
+        ],
+        batch_size=2000,
+    )
+    Record.objects.bulk_create(
+        [
+            Record(
+                dataset_version=template.dataset_version,
+                period=period,
+                orgunit=template.orgunit,
+                orgunit_path=template.orgunit_path,
+                subject=subject,
+                values=template.values,
+                state=template.state,
+                complete=template.complete,
+            )
+            for subject in subjects
+        ],
+        batch_size=2000,
+    )
+
+
+def _peak_while_streaming(client):
+    import tracemalloc
+
+    response = client.get(EXPORT.format(unit="5201", fmt="csv"))
+    tracemalloc.start()
+    rows = 0
+    for chunk in response.streaming_content:
+        rows += chunk.count(b"\n")
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return rows, peak
+
+
+def test_memory_stays_flat_as_the_export_grows(people, lampang_recorder, client_for):
+    """Four times the rows must not take more memory once past one fetch chunk
+    (exports.CHUNK_ROWS): the rows are never all held at once (the national
+    benchmark measures a million)."""
+    template = Record.objects.filter(period=people).first()
+    client = client_for(lampang_recorder)
+    _copies(people, template, 2 * exports.CHUNK_ROWS)
+    small_rows, small_peak = _peak_while_streaming(client)
+    _copies(people, template, 6 * exports.CHUNK_ROWS)
+    large_rows, large_peak = _peak_while_streaming(client)
+    assert large_rows > 3.9 * small_rows
+    assert large_peak < 1.3 * small_peak, (small_peak, large_peak)
