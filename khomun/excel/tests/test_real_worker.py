@@ -50,13 +50,21 @@ def worker(transactional_db, orgtree):
 
     app.conf.task_always_eager = False
     app.conf.broker_url = BROKER
+    _forget_connections(app)  # pools made earlier point at the default broker
     yield process
     app.conf.task_always_eager = True
+    _forget_connections(app)
     process.terminate()
     try:
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+def _forget_connections(app):
+    app.pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 def _open_savings_period():
