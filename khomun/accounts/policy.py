@@ -251,3 +251,23 @@ def requested_unit(request: Any) -> OrgUnit:
     if unit is None:
         raise Http404
     return unit
+
+
+# Roles that see national IDs and phone numbers unmasked within their scope; executives
+# and bureau owners, who read the whole country for analysis, see them masked (PDPA).
+PERSONAL_DATA_ROLES = frozenset(
+    {
+        Role.DEPARTMENT_ADMIN,
+        Role.PROVINCE_ADMIN,
+        Role.PROVINCE_RECORDER,
+        Role.DISTRICT_RECORDER,
+        Role.DISTRICT_HEAD,
+    }
+)
+
+
+def personal_data_paths(user: Any) -> list[str] | None:
+    """Org paths under which the user sees personal data unmasked; None means everywhere."""
+    if getattr(user, "is_superuser", False):
+        return None
+    return _paths(user, PERSONAL_DATA_ROLES)

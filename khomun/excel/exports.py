@@ -140,7 +140,7 @@ class RowMaker:
         self.req, self.lang = req, lang
         self.fields = list(req.defn.fields)
         self.personal = {f.key for f in personal.personal_fields(req.defn)}
-        self.paths = personal.personal_data_paths(user)
+        self.paths = policy.personal_data_paths(user)
 
     def headers(self) -> list[str]:
         fixed = [

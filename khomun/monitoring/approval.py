@@ -48,18 +48,9 @@ class TransitionError(RecordError):
 # ---------------------------------------------------------------- who may move what
 
 
-def may_submit_district(user: Any, district: OrgUnit) -> bool:
-    return policy.can_submit_district(user, district)
-
-
-def may_approve(user: Any, unit: OrgUnit) -> bool:
-    """Approving and returning is the province admin's (or the department's) job."""
-    return policy.can_approve(user, unit)
-
-
 def _require_approver(actor: Any, unit: OrgUnit) -> None:
     policy.require_view(actor, unit)
-    if not may_approve(actor, unit):
+    if not policy.can_approve(actor, unit):
         raise PermissionDenied
 
 
@@ -175,7 +166,7 @@ def submit_district(
     """Submit every complete draft or returned record of the district in the period;
     the missing and incomplete ones are listed as blocking. Late is fine until the lock."""
     policy.require_view(actor, district)
-    if not may_submit_district(actor, district):
+    if not policy.can_submit_district(actor, district):
         raise PermissionDenied
     _require_district(district)
     today = today or timezone.localdate()

@@ -224,8 +224,8 @@ def _district_context(
         "district_state": state,
         "district_state_label": DISTRICT_STATES[state],
         "returned": list(returned.select_related("subject").order_by("id")[:200]),
-        "may_submit": approval.may_submit_district(user, district),
-        "may_approve": approval.may_approve(user, district),
+        "may_submit": policy.can_submit_district(user, district),
+        "may_approve": policy.can_approve(user, district),
         "history": approval.district_history(period, district),
         "reopenings": list(
             Reopening.objects.filter(period=period, district=district).select_related("by")[:20]
@@ -289,7 +289,7 @@ def return_view(
     request: HttpRequest, fiscal_year: int, code: str, dataset_key: str, period_number: int
 ) -> HttpResponse:
     period, unit = _period_and_unit(request, fiscal_year, code, dataset_key, period_number)
-    if not approval.may_approve(request.user, unit):
+    if not policy.can_approve(request.user, unit):
         raise PermissionDenied
     form = ReturnForm(request.POST)
     if not form.is_valid():
@@ -313,7 +313,7 @@ def reopen_view(
     request: HttpRequest, fiscal_year: int, code: str, dataset_key: str, period_number: int
 ) -> HttpResponse:
     period, unit = _period_and_unit(request, fiscal_year, code, dataset_key, period_number)
-    if not approval.may_approve(request.user, unit):
+    if not policy.can_approve(request.user, unit):
         raise PermissionDenied
     form = ReopenForm(request.POST)
     if not form.is_valid():
