@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "khomun.records",
     "khomun.monitoring",
     "khomun.excel",
+    "khomun.notifications",
+    "khomun.letters",
     "khomun.synthetic",
     "khomun.web",
     "khomun.api",
@@ -147,6 +149,28 @@ CELERY_TASK_ACKS_LATE = True  # a task killed mid-way is run again, not lost
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Bangkok"
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+
+# The address pages, e-mails and calendar feeds link to (no trailing slash).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# E-mail: SMTP when EMAIL_HOST is set; otherwise messages are written as files
+# under var/mail so the demo needs no mail server.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = envint("EMAIL_PORT", "25")
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "false")
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "20")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "khomun@localhost")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+
+# LINE Messaging API: the channel access token of the department's official account.
+LINE_CHANNEL_ACCESS_TOKEN = os.environ.get("LINE_CHANNEL_ACCESS_TOKEN", "")
+LINE_API_BASE = os.environ.get("LINE_API_BASE", "https://api.line.me").rstrip("/")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

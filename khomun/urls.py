@@ -17,6 +17,8 @@ urlpatterns = [
     path("monitoring/", include("khomun.monitoring.urls")),
     path("quality/", include("khomun.monitoring.quality_urls")),
     path("excel/", include("khomun.excel.urls")),
+    path("notifications/", include("khomun.notifications.urls")),
+    path("letters/", include("khomun.letters.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class NotificationsConfig(AppConfig):
+    name = "khomun.notifications"
+    verbose_name = "การแจ้งเตือน"
