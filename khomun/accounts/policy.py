@@ -271,3 +271,19 @@ def personal_data_paths(user: Any) -> list[str] | None:
     if getattr(user, "is_superuser", False):
         return None
     return _paths(user, PERSONAL_DATA_ROLES)
+
+
+def can_edit_default_reminders(user: Any) -> bool:
+    """The department sets the reminder rules every province starts from."""
+    return can_edit_catalog(user)
+
+
+def can_manage_province_messaging(user: Any, province: OrgUnit) -> bool:
+    """Reminder overrides, the message log, the LINE link and letters of a province
+    are its admin's (or the department's)."""
+    return can_manage_orgunit(user, province) and province.level == Level.PROVINCE
+
+
+def can_send_letters(user: Any, province: OrgUnit) -> bool:
+    """Letters to a province's districts come from the province office (SPEC §5)."""
+    return can_manage_province_messaging(user, province)
