@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -148,7 +149,22 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True  # a task killed mid-way is run again, not lost
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Bangkok"
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+# `khomun beat` starts these; each task is idempotent, so a repeated run sends nothing twice.
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "daily-digests": {
+        "task": "khomun.schedule.tasks.send_daily_digests",
+        "schedule": crontab(hour=7, minute=30),
+    },
+    "daily-reminders": {
+        "task": "khomun.schedule.tasks.send_daily_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    # Deliveries held back by a quiet time or waiting for a retry go out when due.
+    "due-deliveries": {
+        "task": "khomun.notifications.tasks.send_due_deliveries",
+        "schedule": 60.0,
+    },
+}
 
 # The address pages, e-mails and calendar feeds link to (no trailing slash).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
