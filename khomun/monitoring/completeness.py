@@ -145,9 +145,7 @@ def rollup(
             + CHILD_CODE_LENGTH.get(Level(unit.level), 0)
             + (1 if unit.level in CHILD_CODE_LENGTH else 0)
         )
-        _count_expected_subjects(periods, unit, prefix, groups)
-        _count_expected_units(periods, unit, prefix, groups)
-        _count_records(periods, unit, prefix, groups)
+        groups = figures_by_prefix(periods, unit, prefix)
     result = {}
     for period in periods:
         by_group = groups[period.pk]
@@ -157,6 +155,19 @@ def rollup(
         rows = [(child, by_group.get(child.path, Figures())) for child in children]
         result[period.pk] = Rollup(period, unit, total, rows)
     return result
+
+
+def figures_by_prefix(
+    periods: Sequence[Period], unit: OrgUnit, prefix: int
+) -> dict[int, dict[str, Figures]]:
+    """Figures under `unit` per period, grouped by the first `prefix` characters of
+    the org path (e.g. every district of the country in one pass)."""
+    groups: dict[int, dict[str, Figures]] = {p.pk: {} for p in periods}
+    if periods:
+        _count_expected_subjects(periods, unit, prefix, groups)
+        _count_expected_units(periods, unit, prefix, groups)
+        _count_records(periods, unit, prefix, groups)
+    return groups
 
 
 def _slot(groups: dict[int, dict[str, Figures]], period_id: int, key: str) -> Figures:

@@ -66,3 +66,60 @@ class DeadlineForm(forms.Form):
         ),
         help_text=_("เว้นว่างเพื่อใช้กำหนดส่งของกรม"),
     )
+
+
+OFFSET_SPLIT = re.compile(r"[,\s]+")
+
+
+class OffsetListField(forms.Field):
+    """Days as a list typed "7, 1" (Thai digits too: "๗, ๑"); empty means none."""
+
+    widget = forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "7, 1"})
+
+    def __init__(self, *, maximum: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.maximum = maximum
+
+    def to_python(self, value: Any) -> list[int]:
+        if isinstance(value, list):
+            return value
+        text = str(value or "").translate(THAI_DIGITS).strip(" ,")
+        parts = [part for part in OFFSET_SPLIT.split(text) if part]
+        if not all(part.isdigit() for part in parts):
+            raise forms.ValidationError(
+                _("%(field)s: ใส่จำนวนวันเป็นเลขจำนวนเต็มไม่ติดลบ คั่นด้วยจุลภาค เช่น 7, 1"),
+                code="invalid",
+                params={"field": self.label},
+            )
+        days = sorted({int(part) for part in parts}, reverse=True)
+        if days and days[0] > self.maximum:
+            raise forms.ValidationError(
+                _("%(field)s: ไม่เกิน %(max)s วัน"),
+                code="max",
+                params={"field": self.label, "max": self.maximum},
+            )
+        return days
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return ", ".join(str(n) for n in value)
+        return value
+
+
+class ReminderRuleForm(forms.Form):
+    enabled = forms.BooleanField(label=_("เปิดใช้การเตือน"), required=False)
+    days_before = OffsetListField(
+        label=_("เตือนก่อนครบกำหนด (วัน)"),
+        maximum=366,
+        required=False,
+        help_text=_("เช่น 7, 1 = เตือนก่อน 7 วันและ 1 วัน"),
+    )
+    on_due_day = forms.BooleanField(label=_("เตือนในวันครบกำหนด"), required=False)
+    days_after = OffsetListField(
+        label=_("เตือนหลังครบกำหนด (วัน)"),
+        maximum=366,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "1, 3, 7"}),
+        required=False,
+        help_text=_("เช่น 1, 3, 7"),
+    )
+    weekly_until_lock = forms.BooleanField(label=_("จากนั้นเตือนทุกสัปดาห์จนปิดรับข้อมูล"), required=False)

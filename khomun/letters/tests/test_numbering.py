@@ -1,0 +1,116 @@
+"""Numbers from the office's register: sequential, per office, per year, never reused,
+and distinct under concurrent generation."""
+
+import datetime as dt
+import threading
+
+import pytest
+
+from khomun.letters import numbering
+from khomun.letters.choices import LetterStatus, LetterType, Series
+from khomun.letters.content import LetterKind
+from khomun.letters.models import Letter
+from khomun.letters.services import cancel_letter, generate_letter
+from khomun.orgunits.models import OrgUnit
+
+DAY = dt.date(2018, 12, 10)
+
+
+def schedule(user, province, day=DAY):
+    return generate_letter(user, province, LetterType.SCHEDULE, LetterKind.EXTERNAL, 2562, date=day)
+
+
+def test_it_numbers_letters_one_after_another(
+    lampang, lampang_settings, lampang_admin, fast_renderers
+):
+    first, second = schedule(lampang_admin, lampang), schedule(lampang_admin, lampang)
+    assert (first.number, second.number) == (1, 2)
+    assert second.number_text == "ลป ๐๐๑๙.๔/ว ๒"
+    assert second.year == 2561 and second.series == Series.CIRCULAR
+
+
+def test_each_office_has_its_own_register(lampang, lampang_admin, dept_admin, fast_renderers):
+    chaiyaphum = OrgUnit.objects.get(code="36")
+    schedule(lampang_admin, lampang)
+    letter = schedule(dept_admin, chaiyaphum)
+    assert letter.number == 1
+    assert letter.number_text == "ชย ๐๐๑๙/ว ๑"  # the default code of the province
+
+
+def test_the_register_starts_again_each_calendar_year(lampang, lampang_admin, fast_renderers):
+    schedule(lampang_admin, lampang, dt.date(2018, 12, 31))
+    january = schedule(lampang_admin, lampang, dt.date(2019, 1, 2))
+    assert (january.year, january.number) == (2562, 1)
+    assert numbering.register_year(dt.date(2019, 1, 1)) == 2562
+
+
+def test_a_cancelled_letter_keeps_its_number(lampang, lampang_admin, fast_renderers):
+    first = schedule(lampang_admin, lampang)
+    cancel_letter(lampang_admin, first, "พิมพ์ชื่อเรื่องผิด")
+    assert schedule(lampang_admin, lampang).number == 2
+
+
+def test_a_failed_render_keeps_the_number_as_void(
+    lampang, lampang_admin, fast_renderers, monkeypatch
+):
+    import sys
+
+    from khomun.letters.services import LetterError
+
+    def broken(content):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(sys.modules["khomun.letters.render_docx"], "render_docx", broken)
+    with pytest.raises(LetterError, match="ลป ๐๐๑๙/ว ๑"):
+        schedule(lampang_admin, lampang)
+    void = Letter.objects.get()
+    assert void.status == LetterStatus.VOID and "disk full" in void.void_reason
+    assert not void.pdf and not void.docx
+
+
+THREADS = 8
+PER_THREAD = 5
+
+
+def in_thread(function):
+    """Run `function` on a thread of its own, with its own database connection."""
+    from django.db import connections
+
+    result, errors = [], []
+
+    def run():
+        try:
+            result.append(function())
+        except Exception as exc:  # handed back to the caller below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, result, errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_letters_get_distinct_consecutive_numbers(
+    orgtree, catalog_2562, fast_renderers, threads_database
+):
+    """8 threads × 5 letters at once, each thread on its own database connection."""
+    lampang = OrgUnit.objects.get(code="52")
+    start = threading.Barrier(THREADS)
+
+    def work():
+        start.wait()
+        return [schedule(None, lampang).number for _ in range(PER_THREAD)]
+
+    runs = [in_thread(work) for _ in range(THREADS)]
+    for thread, _result, _errors in runs:
+        thread.join()
+    assert [error for _t, _r, errors in runs for error in errors] == []
+    given = sorted(n for _t, result, _e in runs for n in result[0])
+    assert given == list(range(1, THREADS * PER_THREAD + 1))
+    thread, stored, errors = in_thread(
+        lambda: sorted(Letter.objects.filter(province=lampang).values_list("number", flat=True))
+    )
+    thread.join()
+    assert stored == [given]
