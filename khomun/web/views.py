@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -12,6 +14,7 @@ from django.views.decorators.http import require_POST
 from khomun.accounts import policy
 from khomun.accounts.choices import Role
 from khomun.accounts.models import User
+from khomun.orgunits.choices import Level
 from khomun.orgunits.models import OrgUnit
 from khomun.records.progress import due_for_unit
 
@@ -31,6 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_manage_accounts": bool(policy.grantable_roles(request.user)),
         "can_read_audit": policy.audit_scope_paths(request.user) != [],
         "can_edit_catalog": policy.can_edit_catalog(request.user),
+        "messaging_unit": _messaging_unit(request.user, unit),
         "has_role": bool(policy.assignments(request.user)),
         "is_admin_role": policy.has_role(request.user, Role.DEPARTMENT_ADMIN, Role.PROVINCE_ADMIN),
         "is_executive": policy.has_role(request.user, Role.EXECUTIVE),
@@ -98,3 +102,15 @@ def error_500(request: HttpRequest) -> HttpResponse:
 
 def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
+
+
+def _messaging_unit(user: Any, unit: OrgUnit | None) -> OrgUnit | None:
+    """The unit whose reminders, letters and message log the user runs: the department's
+    whole country or an admin's own province; None for everyone else."""
+    if unit is None:
+        return None
+    if policy.can_edit_default_reminders(user) or (
+        unit.level == Level.PROVINCE and policy.can_manage_province_messaging(user, unit)
+    ):
+        return unit
+    return None

@@ -42,3 +42,28 @@ def test_the_department_admin_finds_the_catalog_editor(dept_admin, client_for):
 def test_a_district_recorder_has_no_catalog_editor_link(lampang_recorder, client_for):
     html = client_for(lampang_recorder).get("/").content.decode()
     assert "/catalog/" not in html and "/monitoring/" in html
+
+
+def _messaging_links(html):
+    import re
+
+    block = re.search(r'data-testid="messaging-links">(.*?)</p>', html, re.S)
+    return re.findall(r'href="([^"]+)"', block.group(1)) if block else []
+
+
+def test_a_province_admin_finds_letters_reminders_and_the_message_log(lampang_admin, client_for):
+    client = client_for(lampang_admin)
+    links = _messaging_links(client.get("/").content.decode())
+    assert "/notifications/log/?orgunit=52" in links and "/notifications/line/?orgunit=52" in links
+    assert "/letters/" in links and "/schedule/reminders/" in links
+    for link in links:
+        assert client.get(link, follow=True).status_code == 200, link
+
+
+def test_a_recorder_has_no_messaging_links_but_finds_its_calendar(lampang_recorder, client_for):
+    client = client_for(lampang_recorder)
+    html = client.get("/").content.decode()
+    assert _messaging_links(html) == []
+    for link in ("/schedule/calendar/", "/notifications/settings/"):
+        assert link in html
+        assert client.get(link).status_code == 200
