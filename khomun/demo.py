@@ -31,7 +31,8 @@ from khomun.lib.thaidate import fiscal_year
 from khomun.orgunits.models import OrgUnit
 from khomun.orgunits.services import get_or_create_village, load_orgunits
 from khomun.records.models import Subject
-from khomun.records.services import save_record, submit_record
+from khomun.records.progress import definition_of
+from khomun.records.services import save_record, subject_from_values, submit_record
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,22 @@ def setup_demo() -> list[tuple[DemoAccount, str, str]]:
         result.append((account, passwords[account.username], secret))
     _save_passwords(passwords)
     setup_demo_records(current_year)
+    _setup_demo_messaging()
     return result
+
+
+def _setup_demo_messaging() -> None:
+    """Lampang's letter code as in the seeds, and today's digest and reminders, so the
+    bell has something to show (idempotent: each has a key per day)."""
+    from khomun.letters.models import LetterSettings
+    from khomun.orgunits.models import Office
+    from khomun.schedule.tasks import send_daily_digests, send_daily_reminders
+
+    office = Office.objects.filter(orgunit__code="52").first()
+    if office is not None:
+        LetterSettings.objects.get_or_create(office=office, defaults={"code": "ลป ๐๐๑๙.๔"})
+    send_daily_digests()
+    send_daily_reminders()
 
 
 DEMO_PROVINCES = ("52", "36")
@@ -255,3 +271,8 @@ def _demo_otop(
         subject = record.subject
         if period.due <= today or rng.random() < diligence:
             submit_record(actor, record, today=today)
+    if subject is None:
+        # Registered but never reported: what makes a district late on the monitoring
+        # screen, in the reminders and in the province's letter.
+        first = dataset.periods.get(number=1)
+        subject_from_values(actor, definition_of(first), district, values, confirm_duplicate=True)

@@ -167,7 +167,9 @@ def districts_missing(province: OrgUnit, fiscal_year: int, month: int) -> list[D
     """The districts with expected work not yet complete in the periods due in a month
     (a fixed handful of queries: `completeness.rollup` counts all districts at once)."""
     check_month(month)
-    periods = report.periods_due(fiscal_year, month)
+    # Monthly OTOP sales count too: a district late with them is late that month. (The
+    # recording-result form leaves them out, as the seed's form does.)
+    periods = report.periods_due(fiscal_year, month, include_monthly=True)
     figures = completeness.rollup(periods, province)
     by_district: dict[int, DistrictGap] = {}
     for period in periods:
@@ -327,7 +329,7 @@ def reminder_with_recipients(
         setup = setup_for(province)
         chosen = choose_districts(province, fiscal_year, month, districts)
         when = date or _today()
-        periods = report.periods_due(fiscal_year, month)
+        periods = report.periods_due(fiscal_year, month, include_monthly=True)
         values = _common_values(province, fiscal_year, reference) | {
             "month": month_text(fiscal_year, month),
             "due_count": thai_digits(len({p.dataset_id for p in periods})),

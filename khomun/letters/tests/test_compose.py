@@ -136,3 +136,20 @@ def test_a_reminder_names_exactly_the_late_districts(
     assert form.heading[0] == "รายงานผลการบันทึกข้อมูล" and form.heading[-1] == "จังหวัดลำปาง"
     assert form.rows[0].cells[:4] == ["๑", "ข้อมูลกลุ่มออมทรัพย์เพื่อการผลิต", "๑ (ธ.ค)", "๔"]
     assert [row.cells[1] for row in missing.rows] == ["อำเภอเมืองลำปาง", "อำเภอแม่เมาะ"]
+
+
+def test_a_district_late_with_monthly_otop_sales_is_named_too(lampang, late_districts, make_user):
+    from khomun.accounts.choices import Role
+    from khomun.orgunits.models import OrgUnit
+    from khomun.records.services import create_subject
+
+    recorder = make_user("rec.5204", Role.DISTRICT_RECORDER, "5204")
+    create_subject(
+        recorder,
+        kind="otop_producer",
+        orgunit=OrgUnit.objects.get(code="5204"),
+        name="วิสาหกิจชุมชนผ้าทอเมืองปาน",
+    )
+    gaps = {gap.unit.code: gap for gap in compose.districts_missing(lampang, 2562, DECEMBER)}
+    assert set(gaps) == {"5201", "5202", "5204"}
+    assert [period.dataset.key for period, _ in gaps["5204"].items] == ["otop_sales"]
