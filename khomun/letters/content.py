@@ -65,3 +65,8 @@ class LetterContent:
     enclosures: list[Enclosure] = field(default_factory=list)
     closing: str = "ขอแสดงความนับถือ"  # external letters only
     crest_png: bytes | None = None  # the office's uploaded crest (ครุฑ), if any
+
+    @property
+    def signature_line(self) -> str:
+        """ "(name)" under the signature; with no signer set yet, room to write one in."""
+        return f"({self.signer_name or chr(0xA0) * 40})"

@@ -144,7 +144,7 @@ def _signature(doc: DocxDocument, content: LetterContent) -> None:
     for _ in range(3):  # room to sign
         _paragraph(doc, "")
     # Centred under the closing, which starts at the middle of the page.
-    for line in [f"({content.signer_name})", *content.signer_position]:
+    for line in [content.signature_line, *content.signer_position]:
         paragraph = _paragraph(doc, line)
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.paragraph_format.left_indent = Cm(3.5)

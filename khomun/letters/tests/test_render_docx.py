@@ -138,3 +138,12 @@ def test_libreoffice_opens_it_and_prints_the_thai_in_order(letter: bytes, tmp_pa
     assert missing_in_order(text, letter_parts(seed_letter())) == []
     table_part = ["ข้อมูลกลุ่มออมทรัพย์เพื่อการผลิต", "ข้อมูลผลการตรวจสอบสภาพกองทุนแม่ของแผ่นดิน"]
     assert missing_in_order(text, table_part) == []
+
+
+def test_with_no_signer_set_it_leaves_room_to_write_the_name() -> None:
+    import dataclasses
+
+    data = render_docx(dataclasses.replace(seed_letter(), signer_name=""))
+    texts = [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
+    assert "()" not in texts
+    assert "(" + "\xa0" * 40 + ")" in texts

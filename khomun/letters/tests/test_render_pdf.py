@@ -148,3 +148,14 @@ def test_a_long_column_gets_more_room_than_a_mark_column() -> None:
     widths = column_widths(seed_letter().enclosures[0])
     assert sum(widths) == pytest.approx(100, abs=0.5)
     assert widths[1] > 3 * widths[3]  # ชื่อฐานข้อมูล vs อำเภอ
+
+
+def test_with_no_signer_set_it_leaves_room_to_write_the_name(tmp_path: Path) -> None:
+    import dataclasses
+
+    pdf = tmp_path / "unsigned.pdf"
+    pdf.write_bytes(render_pdf(dataclasses.replace(seed_letter(), signer_name="")))
+    words = page_one_words(pdf)
+    opening = next(x1 for x0, x1, word in words if word == "(")
+    closing = next(x0 for x0, x1, word in words if word == ")")
+    assert closing - opening > 3 * CM  # room for a name written by hand
