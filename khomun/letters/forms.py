@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
+from PIL import Image
 
 from khomun.letters.choices import LetterStatus, LetterType
 from khomun.letters.content import LetterKind
@@ -107,8 +110,15 @@ class LetterSettingsForm(forms.ModelForm[LetterSettings]):
             return crest  # unchanged or cleared
         if crest.size > CREST_MAX_BYTES:
             raise ValidationError(_("ตราครุฑ: ไฟล์ต้องไม่เกิน 512 KB"))
-        head = crest.read(8)
-        crest.seek(0)
-        if not (head.startswith(b"\x89PNG\r\n\x1a\n") or head.startswith(b"\xff\xd8\xff")):
-            raise ValidationError(_("ตราครุฑ: ต้องเป็นไฟล์ภาพ PNG หรือ JPEG"))
-        return crest
+        # Opened for real (a PNG signature on junk is not a crest) and kept as PNG, the
+        # one image type the letter renderers embed.
+        try:
+            with Image.open(crest) as image:
+                if image.format not in ("PNG", "JPEG"):
+                    raise ValidationError(_("ตราครุฑ: ต้องเป็นไฟล์ภาพ PNG หรือ JPEG"))
+                image.load()
+                out = io.BytesIO()
+                image.save(out, format="PNG")
+        except (OSError, Image.DecompressionBombError) as exc:
+            raise ValidationError(_("ตราครุฑ: ต้องเป็นไฟล์ภาพ PNG หรือ JPEG")) from exc
+        return ContentFile(out.getvalue(), name="crest.png")

@@ -10,6 +10,7 @@ from khomun.letters.content import LetterKind
 from khomun.letters.models import Letter, LetterSettings
 from khomun.letters.services import generate_letter, search_letters
 from khomun.letters.tests.conftest import DECEMBER
+from khomun.letters.tests.seed_content import tiny_png
 
 
 @pytest.fixture
@@ -148,8 +149,25 @@ def test_the_crest_must_be_a_small_png_or_jpeg(client_for, lampang_admin, lampan
     fake = SimpleUploadedFile("crest.png", b"GIF89a....", content_type="image/png")
     response = client.post("/letters/settings/52/", {"crest": fake})
     assert "PNG หรือ JPEG" in response.content.decode() and not LetterSettings.objects.exists()
-    png = SimpleUploadedFile(
+    junk = SimpleUploadedFile(
         "crest.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100, content_type="image/png"
     )
+    response = client.post("/letters/settings/52/", {"crest": junk})
+    assert "PNG หรือ JPEG" in response.content.decode() and not LetterSettings.objects.exists()
+    png = SimpleUploadedFile("crest.png", tiny_png(), content_type="image/png")
     client.post("/letters/settings/52/", {"crest": png})
     assert LetterSettings.objects.get().crest.read().startswith(b"\x89PNG")
+
+
+def test_a_jpeg_crest_is_kept_as_png(client_for, lampang_admin, lampang):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    jpeg = io.BytesIO()
+    Image.new("RGB", (30, 30), "red").save(jpeg, format="JPEG")
+    upload = SimpleUploadedFile("crest.jpg", jpeg.getvalue(), content_type="image/jpeg")
+    client_for(lampang_admin).post("/letters/settings/52/", {"crest": upload})
+    with Image.open(LetterSettings.objects.get().crest) as stored:
+        assert stored.format == "PNG" and stored.size == (30, 30)
