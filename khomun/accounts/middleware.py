@@ -34,13 +34,9 @@ class AccountGateMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if user.is_authenticated and not request.path.startswith(OPEN_PREFIXES):
-            if user.must_change_password:
-                if request.path != "/accounts/password/":
-                    return redirect("password_change")
-            elif (
-                policy.requires_two_factor(user)
-                and not user.is_verified()  # type: ignore[attr-defined]  # added by OTPMiddleware
-                and not request.path.startswith("/accounts/two-factor/")
-            ):
+            step = policy.pending_account_step(user)
+            if step == "password" and request.path != "/accounts/password/":
+                return redirect("password_change")
+            if step == "two_factor" and not request.path.startswith("/accounts/two-factor/"):
                 return redirect("two_factor")
         return self.get_response(request)

@@ -173,6 +173,16 @@ def requires_two_factor(user: Any) -> bool:
     return bool(getattr(user, "is_superuser", False)) or has_role(user, *ADMIN_ROLES)
 
 
+def pending_account_step(user: Any) -> str | None:
+    """What a signed-in user must do before anything else: "password" (the forced
+    change), "two_factor" (an admin role not yet verified this session), or None."""
+    if user.must_change_password:
+        return "password"
+    if requires_two_factor(user) and not user.is_verified():
+        return "two_factor"
+    return None
+
+
 def can_use_admin(user: Any) -> bool:
     """The Django admin is for the department's and provinces' administrators."""
     return bool(getattr(user, "is_superuser", False)) or has_role(
