@@ -1,0 +1,145 @@
+"""Deadline day: district recorders open their due list and save OTOP sales through the
+API; province admins look at their monitoring pages. Driven by bench/loadtest/run.py,
+which makes the accounts and writes them to the JSON file named by LOADTEST_ACCOUNTS.
+
+Recorders log in through the log-in page (for the due list, a web page) and save with
+their API token (POST /api/v1/records for a producer without a record in the open
+period, then PATCH of a record they made once every producer has one). Province
+admins log in with their password and a TOTP code computed from their device's key,
+as an authenticator app would.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+from django_otp.oath import TOTP
+from locust import HttpUser, between, events, task
+
+ACCOUNTS: dict[str, Any] = json.loads(Path(os.environ["LOADTEST_ACCOUNTS"]).read_text())
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+_recorders = iter(ACCOUNTS["recorders"])
+_admins = iter(ACCOUNTS["admins"])
+CREATED: list[int] = []  # ids of records made, written out when locust quits
+
+
+@events.quitting.add_listener
+def _write_created(**_kwargs: Any) -> None:
+    with open(os.environ["LOADTEST_CREATED"], "w") as handle:
+        json.dump(CREATED, handle)
+
+
+def _log_in(user: HttpUser, username: str) -> None:
+    page = user.client.get("/accounts/login/", name="log-in page")
+    token = CSRF.search(page.text)
+    user.client.post(
+        "/accounts/login/",
+        {
+            "username": username,
+            "password": ACCOUNTS["password"],
+            "csrfmiddlewaretoken": token.group(1) if token else "",
+        },
+        headers={"Referer": f"{user.host}/accounts/login/"},
+        name="log-in",
+    )
+
+
+class Recorder(HttpUser):
+    fixed_count = 300
+    wait_time = between(1, 2)
+
+    def on_start(self) -> None:
+        account = next(_recorders)
+        self.account = account
+        self.free = list(account["subjects"])  # [subject id, village code]
+        self.mine: list[list[int]] = []  # [record id, version]
+        self.auth = {"Authorization": f"Bearer {account['token']}"}
+        _log_in(self, account["username"])
+
+    @task(1)
+    def due_list(self) -> None:
+        self.client.get("/", name="due list (home)")
+
+    @task(4)
+    def save(self) -> None:
+        amount = random.randint(5_000, 200_000)
+        values = {
+            "producer_type": "single_producer",
+            "product_name": "ข้าวแต๋น",
+            "product_category": "food",
+            "sales_amount": f"{amount}.00",
+            "sales_online": f"{amount // 10}.00",
+            "sales_fair": "0.00",
+        }
+        if self.free:
+            subject, village = self.free.pop()
+            payload = {
+                "dataset": "otop_sales",
+                "fiscal_year": ACCOUNTS["fiscal_year"],
+                "period": ACCOUNTS["period"],
+                "subject": subject,
+                "values": {**values, "producer_name": f"ผู้ผลิต {subject}", "village": village},
+            }
+            with self.client.post(
+                "/api/v1/records",
+                json=payload,
+                headers=self.auth,
+                name="save (create)",
+                catch_response=True,
+            ) as response:
+                if response.status_code == 201:
+                    self.mine.append([response.json()["id"], response.json()["version"]])
+                    CREATED.append(response.json()["id"])
+                else:
+                    response.failure(f"{response.status_code} {response.text[:200]}")
+        elif self.mine:
+            item = random.choice(self.mine)
+            with self.client.patch(
+                f"/api/v1/records/{item[0]}",
+                json={"values": values, "version": item[1]},
+                headers=self.auth,
+                name="save (update)",
+                catch_response=True,
+            ) as response:
+                if response.status_code == 200:
+                    item[1] = response.json()["version"]
+                else:
+                    response.failure(f"{response.status_code} {response.text[:200]}")
+
+
+class ProvinceAdmin(HttpUser):
+    fixed_count = 30
+    wait_time = between(1, 3)
+
+    def on_start(self) -> None:
+        account = next(_admins)
+        self.account = account
+        _log_in(self, account["username"])
+        page = self.client.get("/accounts/two-factor/", name="two-factor page")
+        token = CSRF.search(page.text)
+        device = TOTP(bytes.fromhex(account["totp_key"]))
+        device.time = time.time()
+        self.client.post(
+            "/accounts/two-factor/",
+            {
+                "token": f"{device.token():06d}",
+                "csrfmiddlewaretoken": token.group(1) if token else "",
+            },
+            headers={"Referer": f"{self.host}/accounts/two-factor/"},
+            name="two-factor",
+        )
+
+    @task(3)
+    def monitoring(self) -> None:
+        code = self.account["province"]
+        self.client.get(f"/monitoring/{ACCOUNTS['fiscal_year']}/{code}/", name="monitoring page")
+
+    @task(1)
+    def home(self) -> None:
+        self.client.get("/", name="admin home")

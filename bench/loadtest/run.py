@@ -1,0 +1,253 @@
+"""`python -m bench.loadtest.run [--duration 300]`: the deadline-day load test.
+
+1. the bench PostgreSQL database (made and filled like `bench.run`);
+2. 300 district recorders (one per district, with an API token and the producers of
+   their district that have no record in the open OTOP period) and 30 province
+   admins (with a confirmed TOTP device), written to a JSON file for locust;
+3. gunicorn with 2 workers on 127.0.0.1 on a free port, DEBUG off;
+4. locust headless, 330 users, for --duration seconds, loopback only;
+5. throughput, p50/p95/p99, errors, and the number of records added against the
+   number of successful creating saves. The records and history the test made are
+   deleted afterwards (the bench data stays as generated).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from bench import common
+
+RECORDERS, ADMINS = 300, 30
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def make_accounts(path: Path) -> dict[str, Any]:
+    from django.db.models import Count
+
+    from bench.api import _open_period
+    from khomun.orgunits.models import OrgUnit
+    from khomun.records.models import Record, Subject
+
+    period = _open_period("otop_sales")
+    assert period is not None, "no open OTOP period in the bench data"
+    done = Record.objects.filter(period=period).values("subject_id")
+    districts = list(
+        OrgUnit.objects.filter(level="district", has_cdd_office=True)
+        .order_by("code")
+        .values_list("code", flat=True)[:RECORDERS]
+    )
+    free: dict[str, list[list[Any]]] = {d: [] for d in districts}
+    rows = (
+        Subject.objects.filter(kind="otop_producer", merged_into__isnull=True)
+        .filter(dissolved_on__isnull=True)
+        .exclude(pk__in=done)
+        .values_list("pk", "orgunit__code")
+    )
+    for pk, village in rows.iterator():
+        if village[:4] in free:
+            free[village[:4]].append([pk, village])
+    recorders = []
+    for code in districts:
+        user = common.bench_user(f"load_recorder_{code}", "district_recorder", code)
+        recorders.append(
+            {"username": user.username, "token": common.bench_token(user), "subjects": free[code]}
+        )
+    provinces = list(
+        OrgUnit.objects.filter(level="province", has_cdd_office=True)
+        .annotate(n=Count("children"))
+        .order_by("-n", "code")
+        .values_list("code", flat=True)[:ADMINS]
+    )
+    admins = []
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    for code in provinces:
+        user = common.bench_user(f"load_province_admin_{code}", "province_admin", code)
+        device = TOTPDevice.objects.get(user=user, confirmed=True)
+        device.last_t = -1  # a new run may log in within the last run's 30 s step
+        device.save(update_fields=["last_t"])
+        admins.append({"username": user.username, "province": code, "totp_key": device.key})
+    accounts = {
+        "password": common.BENCH_PASSWORD,
+        "fiscal_year": period.dataset.fiscal_year,
+        "period": period.number,
+        "recorders": recorders,
+        "admins": admins,
+    }
+    path.write_text(json.dumps(accounts))
+    return accounts
+
+
+def _load_users() -> Any:
+    from khomun.accounts.models import User
+
+    return User.objects.filter(username__startswith="load_")
+
+
+def _clean_up() -> int:
+    """Delete the records (and their history) the load test's users made."""
+    from khomun.records.models import Change, Record
+
+    users = _load_users()
+    made = Record.objects.filter(created_by__in=users)
+    ids = list(made.values_list("pk", flat=True))
+    Change.objects.filter(entity="record", entity_id__in=ids).delete()
+    made.delete()
+    return len(ids)
+
+
+def _wait_for(url: str, seconds: float = 60) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"loadtest: the app did not answer at {url}")
+
+
+def _stats(prefix: str) -> list[dict[str, str]]:
+    with open(f"{prefix}_stats.csv", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="deadline-day load test")
+    parser.add_argument(
+        "--duration", type=int, default=int(os.environ.get("LOADTEST_DURATION", "300"))
+    )
+    args = parser.parse_args(argv)
+    common.ensure_data(sqlite=False)
+    from khomun.records.models import Record
+
+    removed = _clean_up()  # a crashed earlier run
+    if removed:
+        print(f"loadtest: removed {removed:,} records of an earlier run")
+    folder = Path(tempfile.mkdtemp(prefix="khomun-loadtest-"))
+    accounts = make_accounts(folder / "accounts.json")
+    free = sum(len(r["subjects"]) for r in accounts["recorders"])
+    print(
+        f"loadtest: {len(accounts['recorders'])} recorders ({free:,} producers to record in "
+        f"otop_sales {accounts['fiscal_year']} period {accounts['period']}), "
+        f"{len(accounts['admins'])} province admins",
+        flush=True,
+    )
+    from django.db import connection
+
+    connection.close()  # the app's workers get the connections
+    before = Record.objects.count()
+    port = _free_port()
+    host = f"http://127.0.0.1:{port}"
+    env = dict(
+        os.environ,
+        ALLOWED_HOSTS="127.0.0.1",
+        LOADTEST_ACCOUNTS=str(folder / "accounts.json"),
+        LOADTEST_CREATED=str(folder / "created.json"),
+    )
+    bin_dir = Path(sys.executable).parent
+    server = subprocess.Popen(
+        [
+            str(bin_dir / "gunicorn"),
+            "khomun.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        cwd=common.ROOT,
+        env=env,
+    )
+    try:
+        _wait_for(f"{host}/healthz")
+        prefix = str(folder / "locust")
+        subprocess.run(
+            [
+                str(bin_dir / "locust"),
+                "-f",
+                str(Path(__file__).with_name("locustfile.py")),
+                "--headless",
+                "--only-summary",
+                "-u",
+                str(RECORDERS + ADMINS),
+                "-r",
+                "30",
+                "-t",
+                f"{args.duration}s",
+                "--host",
+                host,
+                "--csv",
+                prefix,
+                "--stop-timeout",
+                "10",
+                "--exit-code-on-error",
+                "0",
+            ],
+            cwd=common.ROOT,
+            env=env,
+            check=True,
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    after = Record.objects.count()
+    rows = {row["Name"]: row for row in _stats(prefix)}
+    total = rows["Aggregated"]
+    creates = rows.get("save (create)", {})
+    updates = rows.get("save (update)", {})
+
+    def ok(row: dict[str, str]) -> int:
+        return int(row.get("Request Count", 0) or 0) - int(row.get("Failure Count", 0) or 0)
+
+    saves = ok(creates) + ok(updates)
+    errors = int(total["Failure Count"])
+    rps = float(total["Requests/s"])
+    p50, p95, p99 = (float(total[k]) for k in ("50%", "95%", "99%"))
+    save_rate = saves / args.duration
+    print(f"\nloadtest: {args.duration} s, {RECORDERS} recorders + {ADMINS} province admins")
+    for name, row in rows.items():
+        print(
+            f"  {name:20} {row['Request Count']:>7} requests, {row['Failure Count']:>5} failed, "
+            f"p50 {row['50%']} ms, p95 {row['95%']} ms, p99 {row['99%']} ms, "
+            f"{float(row['Requests/s']):.1f}/s"
+        )
+    added = after - before
+    created = len(json.loads((folder / "created.json").read_text()))
+    checks = [
+        ("zero errors", errors == 0, f"{errors} errors"),
+        ("p95 < 500 ms", p95 < 500, f"p95 {p95:.0f} ms (p50 {p50:.0f}, p99 {p99:.0f})"),
+        ("saves >= 150/s", save_rate >= 150, f"{save_rate:.1f} saves/s, {rps:.1f} requests/s"),
+        (
+            "records added == successful creates",
+            added == created,
+            f"{added:,} records added, {created:,} creates answered 201",
+        ),
+    ]
+    for label, passed, figure in checks:
+        print(f"[{'PASS' if passed else 'FAIL'}] {label}: {figure}")
+    print(f"loadtest: removed the {_clean_up():,} records it made; stats in {folder}")
+    return 0
+
+
+if __name__ == "__main__":
+    common.configure(sqlite=False)
+    sys.exit(main())
