@@ -8,8 +8,6 @@ here, so a bad one is refused with a Thai message naming it.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -17,8 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from khomun.letters.choices import LetterType, Source
 from khomun.letters.content import LetterKind
 from khomun.letters.services import LetterError, generate_letter
-from khomun.orgunits.choices import Level
-from khomun.orgunits.models import OrgUnit
+from khomun.lib.cli import number_argument, output_path, province_argument
 
 FORMATS = ("pdf", "docx")
 NO_DISTRICTS = "districts"
@@ -45,13 +42,13 @@ class Command(BaseCommand):
         letter_type = options["letter_type"]
         if letter_type not in LetterType.values:
             raise CommandError(f"ประเภทหนังสือ: ต้องเป็น schedule หรือ reminder (ได้ {letter_type!r})")
-        province = _province(options["province"])
-        year = _number(options["fiscal_year"], "--fiscal-year", "ปีงบประมาณ พ.ศ. เช่น 2562")
+        province = province_argument(options["province"])
+        year = number_argument(options["fiscal_year"], "--fiscal-year", "ปีงบประมาณ พ.ศ. เช่น 2562")
         if not 2500 <= year <= 2700:
             raise CommandError(f"--fiscal-year: ปีงบประมาณต้องเป็น พ.ศ. เช่น 2562 (ได้ {year})")
         month = None
         if letter_type == LetterType.REMINDER:
-            month = _number(options["month"], "--month", "เลขเดือน 1 ถึง 12 เช่น 9")
+            month = number_argument(options["month"], "--month", "เลขเดือน 1 ถึง 12 เช่น 9")
             if not 1 <= month <= 12:
                 raise CommandError(f"--month: ต้องเป็นเลขเดือน 1 ถึง 12 (ได้ {month})")
         file_format = options["format"]
@@ -60,7 +57,7 @@ class Command(BaseCommand):
         kind = options["kind"]
         if kind not in LetterKind.values:
             raise CommandError(f"--kind: ต้องเป็น external หรือ memo (ได้ {kind!r})")
-        out = _out(options["out"])
+        out = output_path(options["out"])
         arguments = (province, letter_type, kind, year, month)
         try:
             letter = generate_letter(
@@ -81,31 +78,3 @@ class Command(BaseCommand):
                 "ลงทะเบียนแล้ว ดาวน์โหลดได้จากทะเบียนหนังสือ"
             ) from None
         self.stdout.write(f"ออกหนังสือที่ {letter.number_text} แล้ว เขียน {out}")
-
-
-def _province(code: str) -> OrgUnit:
-    if not code:
-        raise CommandError("--province: กรุณาระบุรหัสจังหวัด เช่น 52")
-    unit = OrgUnit.objects.filter(code=code, level=Level.PROVINCE).first()
-    if unit is None:
-        raise CommandError(f"--province: ไม่พบจังหวัดรหัส {code!r}")
-    return unit
-
-
-def _number(text: str, name: str, hint: str) -> int:
-    if not text.strip().isdigit():
-        raise CommandError(f"{name}: ต้องเป็น{hint} (ได้ {text!r})")
-    return int(text)
-
-
-def _out(path: str) -> Path:
-    """Checked before the letter is made, so a bad path uses no number."""
-    if not path:
-        raise CommandError("--out: กรุณาระบุไฟล์ที่จะเขียน")
-    out = Path(path)
-    folder = out.parent if str(out.parent) else Path(".")
-    if out.is_dir() or not folder.is_dir() or not os.access(folder, os.W_OK):
-        raise CommandError(f"--out: เขียนไฟล์ {path!r} ไม่ได้ (ไม่มีโฟลเดอร์หรือไม่มีสิทธิ์เขียน)")
-    if out.exists() and not os.access(out, os.W_OK):
-        raise CommandError(f"--out: เขียนทับไฟล์ {path!r} ไม่ได้")
-    return out
