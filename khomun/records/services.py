@@ -9,6 +9,7 @@ change nothing.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -602,15 +603,19 @@ def _check_references(actor: Any, defn: DatasetDefinition, values: dict[str, Any
 
 
 def _place_subject_unit(
-    defn: DatasetDefinition, values: dict[str, Any], fallback: OrgUnit
+    defn: DatasetDefinition,
+    values: dict[str, Any],
+    fallback: OrgUnit,
+    resolve: Callable[[str], OrgUnit | None] = _resolve_unit,
 ) -> OrgUnit:
     """A subject sits under the area named in its values (a village, a subdistrict) when
-    that lies within the recording unit; an area above it leaves it at the unit."""
+    that lies within the recording unit; an area above it leaves it at the unit.
+    `resolve` is `_resolve_unit`, or a cached copy of it for bulk imports."""
     for f in defn.fields:
         code = values.get(f.key)
         if f.type != "orgunit" or not isinstance(code, str):
             continue
-        unit = _resolve_unit(code)
+        unit = resolve(code)
         if unit is None:
             raise _area_error(f.key, code)
         if unit.is_within(fallback):
@@ -621,16 +626,11 @@ def _place_subject_unit(
     return fallback
 
 
-def subject_from_values(
-    actor: Any,
-    defn: DatasetDefinition,
-    unit: OrgUnit,
-    values: dict[str, Any],
-    *,
-    confirm_duplicate: bool = False,
-) -> Subject:
-    """Register the subject a new record is about, from the record's identity fields."""
-    assert defn.subject is not None
+def subject_identity(
+    defn: DatasetDefinition, values: dict[str, Any]
+) -> tuple[str, str, dict[str, Any]]:
+    """(name, national ID, attributes) of the subject a new record is about, from the
+    record's identity fields; RecordError on the first identity field without a name."""
     identity = [f for f in defn.fields if f.identity]
     names = [
         str(values.get(f.key, "")).strip()
@@ -644,8 +644,22 @@ def subject_from_values(
     if not name:
         first = identity[0] if identity else None
         raise _error(first.key if first else "name", _("กรุณาระบุชื่อ"))
+    return name, national_id, {f.key: values.get(f.key) for f in identity}
+
+
+def subject_from_values(
+    actor: Any,
+    defn: DatasetDefinition,
+    unit: OrgUnit,
+    values: dict[str, Any],
+    *,
+    confirm_duplicate: bool = False,
+) -> Subject:
+    """Register the subject a new record is about, from the record's identity fields."""
+    assert defn.subject is not None
+    identity = [f for f in defn.fields if f.identity]
+    name, national_id, attributes = subject_identity(defn, values)
     place = _place_subject_unit(defn, values, unit)
-    attributes = {f.key: values.get(f.key) for f in identity}
     try:
         return create_subject(
             actor,
