@@ -240,7 +240,8 @@ def browser_page(live_server: Any, transactional_db: None, orgtree: None) -> Ite
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
         context = browser.new_context(viewport={"width": 390, "height": 844}, locale="th-TH")
         page = context.new_page()
-        page.set_default_timeout(15000)
+        # Generous: an inline import or a PDF on two busy cores can take a while.
+        page.set_default_timeout(30000)
         page.base_url = live_server.url  # type: ignore[attr-defined]
         yield page
         context.close()

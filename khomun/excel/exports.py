@@ -22,13 +22,14 @@ import datetime as dt
 import io
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import xlsxwriter
-from django.db.models import QuerySet
+from django.db import connections, transaction
+from django.db.models import CharField, F, Func, QuerySet, Value
 from django.http import StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -138,8 +139,25 @@ ExportRow = tuple[Any, ...]
 OFFICE_LEVELS = (Level.COUNTRY, Level.PROVINCE, Level.DISTRICT)
 
 
-def export_rows(records: QuerySet[Record]) -> Iterator[ExportRow]:
-    return records.values_list(*ROW_COLUMNS).iterator(chunk_size=CHUNK_ROWS)
+def export_rows(records: QuerySet[Record], *, minutes_as_text: bool = False) -> Iterator[ExportRow]:
+    """The rows of `records`, ROW_COLUMNS each. With `minutes_as_text`, PostgreSQL
+    gives `updated_at` as the CSV text "YYYY-MM-DD HH:MM" in the current time zone
+    (loading and formatting a million timestamps in Python took seconds)."""
+    rows = records.values_list(*ROW_COLUMNS)
+    if minutes_as_text and connections[records.db].vendor == "postgresql":
+        local = Func(
+            Value(timezone.get_current_timezone_name()), F("updated_at"), function="timezone"
+        )
+        minute = Func(
+            local, Value("YYYY-MM-DD HH24:MI"), function="to_char", output_field=CharField()
+        )
+        columns = [c if c != "updated_at" else "minute" for c in ROW_COLUMNS]
+        rows = records.annotate(minute=minute).values_list(*columns)
+    # Inside a transaction: outside one, PostgreSQL's server-side cursor is
+    # declared WITH HOLD and the whole result is materialised before the first
+    # row (about 5 s of a million-row export).
+    with transaction.atomic(using=records.db):
+        yield from rows.iterator(chunk_size=CHUNK_ROWS)
 
 
 def records_of(req: ExportRequest) -> QuerySet[Record]:
@@ -250,6 +268,109 @@ def _csv_text(value: Any) -> str:
     return str(value)
 
 
+Formatter = Callable[[Any], str]
+
+
+def _remembered(make: Formatter) -> Formatter:
+    """`make` for a field whose values repeat (choices, yes/no): each value worked out once."""
+    texts: dict[str, str] = {}  # the usual case, looked up without building a key
+    others: dict[tuple[type, Any], str] = {}
+
+    def text(value: Any) -> str:
+        if type(value) is str:
+            found = texts.get(value)
+            if found is None:
+                found = texts[value] = make(value)
+            return found
+        try:
+            key = (type(value), tuple(value) if type(value) is list else value)
+            return others[key]
+        except KeyError:
+            others[key] = result = make(value)
+            return result
+        except TypeError:  # unhashable: not worth remembering
+            return make(value)
+
+    return text
+
+
+def _csv_formatter(maker: RowMaker, f: FieldDef, masked: bool) -> Formatter:
+    """The CSV text of one field's non-empty value, the same as
+    `_csv_text(maker.value(f, value, shown))` but decided once per field."""
+    if masked and f.key in maker.personal:
+        return personal.mask
+    if f.type == "date":
+
+        def date(value: Any) -> str:
+            return _csv_text(as_date(value) or value)
+
+        return date
+    if f.type == "money":
+
+        def money(value: Any) -> str:
+            # Decimal: "1234.50" stays exact in CSV
+            return str(Decimal(value)) if type(value) is str else _csv_text(Decimal(str(value)))
+
+        return money
+    lang = maker.lang
+
+    def shown(value: Any) -> str:
+        return _csv_text(text_value(f, value, lang))
+
+    if f.type in ("choice", "multichoice", "boolean"):
+        return _remembered(shown)
+    if f.type in ("integer", "decimal"):
+        return shown
+
+    def text(value: Any) -> str:  # text_value keeps any other string as it is
+        return value if type(value) is str else shown(value)
+
+    return text
+
+
+MINUTE = "%Y-%m-%d %H:%M"
+
+
+def csv_row_writer(maker: RowMaker) -> Callable[[ExportRow], list[str]]:
+    """A function turning a record into its CSV cells: the same text as formatting
+    `maker.row(record)` cell by cell, a few times faster (a million rows a year)."""
+    shown_cells = [(f.key, _csv_formatter(maker, f, False)) for f in maker.fields]
+    masked_cells = [(f.key, _csv_formatter(maker, f, True)) for f in maker.fields]
+    paths, has_personal = maker.paths, bool(maker.personal)
+    year = _csv_text(maker.req.dataset.fiscal_year)
+    zone = timezone.get_current_timezone()
+    states = {value: _csv_text(label) for value, label in maker.state_labels.items()}
+    complete_words = {key: _csv_text(word) for key, word in maker.complete_words.items()}
+    units: dict[int, tuple[str, str]] = {}
+
+    def cells(record: ExportRow) -> list[str]:
+        (period_number, unit_id, path, subject_id, subject_name, subject_code) = record[:6]
+        state, complete, updated_at, values = record[6:]
+        if unit_id not in units:
+            code, name = maker.unit(unit_id)
+            units[unit_id] = (_csv_text(code), _csv_text(name))
+        shown = not has_personal or personal.path_allowed(paths, path)
+        get = values.get
+        # str() of the ints and strings below is what _csv_text gives them.
+        return [
+            year,
+            str(period_number),
+            *units[unit_id],
+            "" if subject_id is None else str(subject_id),
+            "" if subject_name is None else str(subject_name),
+            "" if subject_code is None else str(subject_code),
+            states[state],
+            complete_words[bool(complete)],
+            updated_at if type(updated_at) is str else updated_at.astimezone(zone).strftime(MINUTE),
+            *[
+                "" if (value := get(key)) is None or value == "" else text(value)
+                for key, text in (shown_cells if shown else masked_cells)
+            ],
+        ]
+
+    return cells
+
+
 def stream_csv(maker: RowMaker, records: QuerySet[Record], log: ExportLog) -> Iterator[bytes]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -258,10 +379,12 @@ def stream_csv(maker: RowMaker, records: QuerySet[Record], log: ExportLog) -> It
     count = 0
     buffer.seek(0)
     buffer.truncate()
-    for record in export_rows(records):
-        writer.writerow([_csv_text(v) for v in maker.row(record)])
+    cells = csv_row_writer(maker)
+    batch = CSV_BATCH
+    for record in export_rows(records, minutes_as_text=True):
+        writer.writerow(cells(record))
         count += 1
-        if count % CSV_BATCH == 0:
+        if count % batch == 0:
             yield buffer.getvalue().encode()
             buffer.seek(0)
             buffer.truncate()
