@@ -62,7 +62,11 @@ def worker(transactional_db, orgtree):
 
 
 def _forget_connections(app):
-    app.pool.force_close_all()
+    from kombu import pools
+
+    # kombu keeps producer pools per connection in a registry of its own, which outlives
+    # app.pool: clear it too, or a later publish takes a closed pool.
+    pools.reset()
     app._pool = None
     app.amqp._producer_pool = None
 
