@@ -294,6 +294,14 @@ def can_manage_province_messaging(user: Any, province: OrgUnit) -> bool:
     return can_manage_orgunit(user, province) and province.level == Level.PROVINCE
 
 
+def can_manage_messaging(user: Any, unit: OrgUnit) -> bool:
+    """A province's LINE links and message log are its admin's; the whole country's,
+    the department admin's."""
+    if unit.level == Level.COUNTRY:
+        return can_manage_orgunit(user, unit)
+    return can_manage_province_messaging(user, unit)
+
+
 def can_send_letters(user: Any, province: OrgUnit) -> bool:
     """Letters to a province's districts come from the province office (SPEC §5)."""
     return can_manage_province_messaging(user, province)

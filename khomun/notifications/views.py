@@ -30,19 +30,11 @@ from khomun.orgunits.models import COUNTRY_CODE, Office, OrgUnit
 PER_PAGE = 30
 
 
-def can_manage_messaging(user: Any, unit: OrgUnit) -> bool:
-    """A province's LINE links and log are its admin's; the whole country's, the
-    department admin's."""
-    if unit.level == Level.COUNTRY:
-        return policy.can_manage_orgunit(user, unit)
-    return policy.can_manage_province_messaging(user, unit)
-
-
 def _messaging_unit(request: HttpRequest) -> OrgUnit:
     unit = policy.requested_unit(request)  # 404 outside the user's scope
     if unit.level not in (Level.COUNTRY, Level.PROVINCE):
         unit = unit.province() or unit
-    if not can_manage_messaging(request.user, unit):
+    if not policy.can_manage_messaging(request.user, unit):
         raise PermissionDenied
     return unit
 
@@ -161,7 +153,7 @@ def _get_delivery_for_user(user: Any, delivery_id: int) -> tuple[Delivery, OrgUn
     if unit is None or not policy.can_view(user, unit):
         raise Http404
     owner = unit if unit.level == Level.COUNTRY else unit.province()
-    if owner is None or not can_manage_messaging(user, owner):
+    if owner is None or not policy.can_manage_messaging(user, owner):
         raise PermissionDenied
     return delivery, owner
 

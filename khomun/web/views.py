@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 from khomun.accounts import policy
 from khomun.accounts.choices import Role
 from khomun.accounts.models import User
-from khomun.orgunits.choices import Level
 from khomun.orgunits.models import OrgUnit
 from khomun.records.progress import due_for_unit
 
@@ -107,10 +106,4 @@ def healthz(request: HttpRequest) -> HttpResponse:
 def _messaging_unit(user: Any, unit: OrgUnit | None) -> OrgUnit | None:
     """The unit whose reminders, letters and message log the user runs: the department's
     whole country or an admin's own province; None for everyone else."""
-    if unit is None:
-        return None
-    if policy.can_edit_default_reminders(user) or (
-        unit.level == Level.PROVINCE and policy.can_manage_province_messaging(user, unit)
-    ):
-        return unit
-    return None
+    return unit if unit is not None and policy.can_manage_messaging(user, unit) else None
