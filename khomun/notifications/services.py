@@ -10,6 +10,7 @@ many of its users are told.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from functools import partial
 from typing import Any
 
@@ -101,6 +102,16 @@ def notify(
             if to is not None:
                 _queue(channel, to, note, text=text, html=html, prefs=prefs, now=now)
     return note
+
+
+def notify_each(
+    users: Iterable[User], *, kind: str, subject: str, body: str, key: str, url: str = ""
+) -> int:
+    """The same message to several users; returns how many were told for the first time."""
+    return sum(
+        notify(user, kind=kind, subject=subject, body=body, key=key, url=url) is not None
+        for user in users
+    )
 
 
 def retry_delivery(delivery: Delivery) -> None:

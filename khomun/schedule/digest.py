@@ -135,18 +135,16 @@ def digests_for(day: dt.date) -> list[Digest]:
 def send_daily_digests(day: dt.date) -> int:
     """Send the day's digests; idempotent like the reminders (one key per province and day)."""
     from khomun.notifications.choices import NotificationKind
-    from khomun.notifications.services import notify
+    from khomun.notifications.services import notify_each
 
-    sent = 0
-    for digest in digests_for(day):
-        for admin in digest.admins:
-            made = notify(
-                admin,
-                kind=NotificationKind.DIGEST,
-                subject=digest.subject,
-                body=digest.body,
-                key=digest.key,
-                url=digest.url,
-            )
-            sent += made is not None
-    return sent
+    return sum(
+        notify_each(
+            digest.admins,
+            kind=NotificationKind.DIGEST,
+            subject=digest.subject,
+            body=digest.body,
+            key=digest.key,
+            url=digest.url,
+        )
+        for digest in digests_for(day)
+    )

@@ -333,18 +333,16 @@ def send_reminders(day: dt.date) -> int:
     Idempotent: each notification's key names the period, the unit and the day, and
     `notify` keeps one per (user, key), so a retried task sends nothing twice."""
     from khomun.notifications.choices import NotificationKind
-    from khomun.notifications.services import notify
+    from khomun.notifications.services import notify_each
 
-    sent = 0
-    for reminder in reminders_for(day):
-        for user in reminder.users:
-            made = notify(
-                user,
-                kind=NotificationKind.REMINDER,
-                subject=reminder.subject,
-                body=reminder.body,
-                key=reminder.key,
-                url=reminder.url,
-            )
-            sent += made is not None
-    return sent
+    return sum(
+        notify_each(
+            reminder.users,
+            kind=NotificationKind.REMINDER,
+            subject=reminder.subject,
+            body=reminder.body,
+            key=reminder.key,
+            url=reminder.url,
+        )
+        for reminder in reminders_for(day)
+    )
