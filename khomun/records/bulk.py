@@ -38,7 +38,6 @@ from khomun.records.services import (
     _check_open,
     _check_references,
     _check_subject,
-    _check_subject_fields,
     _definition_for,
     _lang,
     _office_of,
@@ -49,7 +48,7 @@ from khomun.records.services import (
     _words,
     clean_national_id,
     compact_name,
-    normalise_name,
+    new_subject,
     subject_identity,
 )
 from khomun.schedule.models import Period
@@ -221,19 +220,14 @@ def _new_subject(
     name, national_id, attributes = subject_identity(defn, values)
     place = _place_subject_unit(defn, values, office, resolve=cache.resolve)
     cache.require_record(place)
-    name = normalise_name(name)
-    _check_subject_fields(defn.subject.kind, name)
-    national_id = clean_national_id(national_id)
-    subject = Subject(
+    subject = new_subject(
+        cache.actor,
         kind=defn.subject.kind,
-        name=name,
         orgunit=place,
-        orgunit_path=place.path,
+        name=name,
         national_id=national_id,
-        attributes=attributes or {},
-        active_from=None,
-        search_text=search_text(name),
-        created_by=cache.actor if getattr(cache.actor, "pk", None) else None,
+        attributes=attributes,
+        search_text=search_text,
     )
     duplicates.refuse(subject)
     return subject

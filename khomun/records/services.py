@@ -336,23 +336,53 @@ def create_subject(
     """Register a subject. Same national ID: refused. Same name in the same unit: a
     warning unless `confirm_duplicate` (the province admin can merge them later)."""
     policy.require_record(actor, orgunit)
+    subject = new_subject(
+        actor,
+        kind=kind,
+        orgunit=orgunit,
+        name=name,
+        national_id=national_id,
+        attributes=attributes,
+        active_from=active_from,
+    )
+    _refuse_duplicate(
+        actor,
+        kind,
+        orgunit,
+        subject.name,
+        subject.national_id,
+        confirm_duplicate=confirm_duplicate,
+    )
+    _save_subject(subject, actor, ChangeAction.CREATE, None)
+    return subject
+
+
+def new_subject(
+    actor: Any,
+    *,
+    kind: str,
+    orgunit: OrgUnit,
+    name: str,
+    national_id: str = "",
+    attributes: dict[str, Any] | None = None,
+    active_from: dt.date | None = None,
+    search_text: Callable[[str], str] = tokens,
+) -> Subject:
+    """An unsaved subject with its name and national ID checked and cleaned (one place
+    for the one-by-one and the bulk store)."""
     name = normalise_name(name)
     _check_subject_fields(kind, name)
-    national_id = clean_national_id(national_id)
-    _refuse_duplicate(actor, kind, orgunit, name, national_id, confirm_duplicate=confirm_duplicate)
-    subject = Subject(
+    return Subject(
         kind=kind,
         name=name,
         orgunit=orgunit,
         orgunit_path=orgunit.path,
-        national_id=national_id,
+        national_id=clean_national_id(national_id),
         attributes=attributes or {},
         active_from=active_from,
-        search_text=tokens(name),
+        search_text=search_text(name),
         created_by=actor if getattr(actor, "pk", None) else None,
     )
-    _save_subject(subject, actor, ChangeAction.CREATE, None)
-    return subject
 
 
 def update_subject(
