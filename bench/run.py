@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     from bench import api, exports, imports, pages
 
     runs: dict[str, Callable[[], list[common.Result]]] = {
-        "completeness": lambda: [api.completeness(args.reps)],
+        "completeness": lambda: api.completeness(args.reps),
         "save": lambda: [api.save(args.reps)],
         "pages": lambda: pages.run(args.reps),
         "export": lambda: [exports.run()],

@@ -159,6 +159,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "khomun.schedule.tasks.send_daily_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
+    # The stored completeness figures against a live count, while nobody is recording.
+    "nightly-figures-check": {
+        "task": "khomun.monitoring.tasks.check_area_figures",
+        "schedule": crontab(hour=2, minute=30),
+    },
     # Deliveries held back by a quiet time or waiting for a retry go out when due.
     "due-deliveries": {
         "task": "khomun.notifications.tasks.send_due_deliveries",

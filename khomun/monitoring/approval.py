@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from khomun.accounts import policy
 from khomun.catalog.validation import validate_values
 from khomun.lib.thaidate import format_date
+from khomun.monitoring import summary
 from khomun.monitoring.completeness import Gap, gaps
 from khomun.monitoring.locking import is_open_for
 from khomun.orgunits.choices import Level
@@ -84,6 +85,7 @@ def _move(
         )
         if not changed:
             raise ConflictError(_("มีผู้อื่นแก้ไขรายการนี้ก่อนท่าน โปรดเปิดรายการใหม่แล้วลองอีกครั้ง"))
+        summary.touch_record(record)
         log_change(
             Entity.RECORD,
             record.pk,

@@ -1,9 +1,11 @@
 """Completeness: what a period expects of an org unit and how far it has come.
 
-Figures are counted live from subjects and records on every read (a save shows at
-once) and rolled up one level: the children of a unit are the groups of one
-aggregate query on the path prefix, never a query per org unit. A screen with any
-number of districts and periods costs the same handful of queries:
+Figures are current on every read (a save shows at once) and rolled up one level.
+Under a province or the country they are sums of the figures kept per period and
+district (`monitoring.summary`, recounted there when a write made them stale);
+below a district they are counted live: the children of a unit are the groups of
+one aggregate query on the path prefix, never a query per org unit. A screen with
+any number of districts and periods costs the same handful of queries:
 
 - the child units (one query), the province deadlines (one),
 - the expected subjects, grouped by child and counted per period (one),
@@ -35,6 +37,7 @@ from django.db.models import Case, CharField, Count, DateTimeField, F, Q, Value,
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from khomun.monitoring import summary
 from khomun.monitoring.labels import GAP_LABELS
 from khomun.orgunits.choices import Level
 from khomun.orgunits.models import OrgUnit
@@ -161,13 +164,39 @@ def figures_by_prefix(
     periods: Sequence[Period], unit: OrgUnit, prefix: int
 ) -> dict[int, dict[str, Figures]]:
     """Figures under `unit` per period, grouped by the first `prefix` characters of
-    the org path (e.g. every district of the country in one pass)."""
+    the org path (e.g. every district of the country in one pass).
+
+    Under a province or the country, grouped by district or coarser, they are summed
+    from the stored figures of each district (`monitoring.summary`); below, counted live."""
+    if unit.level in (Level.COUNTRY, Level.PROVINCE) and prefix <= summary.DISTRICT_KEY_LENGTH:
+        groups: dict[int, dict[str, Figures]] = {p.pk: {} for p in periods}
+        for period_id, by_area in summary.district_figures(periods, unit).items():
+            for area, figures in by_area.items():
+                _slot(groups, period_id, area[:prefix]).add(figures)
+        return groups
+    return figures_by_prefix_live(periods, unit, prefix)
+
+
+def figures_by_prefix_live(
+    periods: Sequence[Period], unit: OrgUnit, prefix: int, within: Sequence[str] = ()
+) -> dict[int, dict[str, Figures]]:
+    """`figures_by_prefix` counted from the subjects and records themselves; only
+    under the paths `within` (all under `unit` when empty)."""
     groups: dict[int, dict[str, Figures]] = {p.pk: {} for p in periods}
     if periods:
-        _count_expected_subjects(periods, unit, prefix, groups)
-        _count_expected_units(periods, unit, prefix, groups)
-        _count_records(periods, unit, prefix, groups)
+        paths = list(within) or [unit.path]
+        _count_expected_subjects(periods, paths, prefix, groups)
+        _count_expected_units(periods, paths, prefix, groups)
+        _count_records(periods, unit, paths, prefix, groups)
     return groups
+
+
+def _under(field: str, paths: Sequence[str]) -> Q:
+    """`field` starts with one of `paths`."""
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(**{f"{field}__startswith": path})
+    return condition
 
 
 def _slot(groups: dict[int, dict[str, Figures]], period_id: int, key: str) -> Figures:
@@ -175,7 +204,10 @@ def _slot(groups: dict[int, dict[str, Figures]], period_id: int, key: str) -> Fi
 
 
 def _count_expected_subjects(
-    periods: Sequence[Period], unit: OrgUnit, prefix: int, groups: dict[int, dict[str, Figures]]
+    periods: Sequence[Period],
+    paths: Sequence[str],
+    prefix: int,
+    groups: dict[int, dict[str, Figures]],
 ) -> None:
     with_subjects = [p for p in periods if p.dataset.subject_kind]
     if not with_subjects:
@@ -188,7 +220,7 @@ def _count_expected_subjects(
     }
     rows = (
         Subject.objects.filter(
-            orgunit_path__startswith=unit.path,
+            _under("orgunit_path", paths),
             kind__in={p.dataset.subject_kind for p in with_subjects},
             merged_into__isnull=True,
         )
@@ -203,15 +235,17 @@ def _count_expected_subjects(
 
 
 def _count_expected_units(
-    periods: Sequence[Period], unit: OrgUnit, prefix: int, groups: dict[int, dict[str, Figures]]
+    periods: Sequence[Period],
+    paths: Sequence[str],
+    prefix: int,
+    groups: dict[int, dict[str, Figures]],
 ) -> None:
     without = [p for p in periods if not p.dataset.subject_kind]
     levels = {level for p in without for level in p.dataset.levels}
     if not levels:
         return
     rows = (
-        OrgUnit.objects.under(unit)
-        .filter(level__in=levels, has_cdd_office=True)
+        OrgUnit.objects.filter(_under("path", paths), level__in=levels, has_cdd_office=True)
         .annotate(group=Substr("path", 1, prefix))
         .order_by()
         .values("group", "level")
@@ -223,11 +257,21 @@ def _count_expected_units(
                 _slot(groups, p.pk, row["group"]).expected += row["n"]
 
 
-def _counted_records(periods: Sequence[Period], unit: OrgUnit) -> Q:
-    """Records that meet an expectation: of an expected subject, or of a reporting unit."""
+def _counted_records(periods: Sequence[Period], unit: OrgUnit, paths: Sequence[str] = ()) -> Q:
+    """Records that meet an expectation: of an expected subject, or of a reporting unit
+    (under `unit`, or only under `paths` when given)."""
+    paths = list(paths) or [unit.path]
+    # Each period's kind as a literal (not a join on the dataset): PostgreSQL can then
+    # read the subjects by (kind, path prefix) from their index.
+    of_kind = Q(pk__in=[])
+    for kind in sorted({p.dataset.subject_kind for p in periods} - {""}):
+        ids = [p.pk for p in periods if p.dataset.subject_kind == kind]
+        of_kind |= Q(period_id__in=ids, subject__kind=kind)
     of_subject = (
-        Q(subject__isnull=False, subject__orgunit_path__startswith=unit.path)
-        & Q(subject__merged_into__isnull=True, subject__kind=F("period__dataset__subject_kind"))
+        Q(subject__isnull=False)
+        & _under("subject__orgunit_path", paths)
+        & of_kind
+        & Q(subject__merged_into__isnull=True)
         & (Q(subject__active_from__isnull=True) | Q(subject__active_from__lte=F("period__end")))
         & (Q(subject__dissolved_on__isnull=True) | Q(subject__dissolved_on__gte=F("period__start")))
     )
@@ -235,9 +279,7 @@ def _counted_records(periods: Sequence[Period], unit: OrgUnit) -> Q:
     for p in periods:
         if not p.dataset.subject_kind:
             of_unit |= Q(period_id=p.pk, orgunit__level__in=list(p.dataset.levels))
-    of_unit &= Q(
-        subject__isnull=True, orgunit_path__startswith=unit.path, orgunit__has_cdd_office=True
-    )
+    of_unit &= Q(subject__isnull=True, orgunit__has_cdd_office=True) & _under("orgunit_path", paths)
     return of_subject | of_unit
 
 
@@ -275,7 +317,11 @@ def _on_time_limit(periods: Sequence[Period], unit: OrgUnit) -> Case:
 
 
 def _count_records(
-    periods: Sequence[Period], unit: OrgUnit, prefix: int, groups: dict[int, dict[str, Figures]]
+    periods: Sequence[Period],
+    unit: OrgUnit,
+    paths: Sequence[str],
+    prefix: int,
+    groups: dict[int, dict[str, Figures]],
 ) -> None:
     group = Case(
         When(subject__isnull=False, then=Substr("subject__orgunit_path", 1, prefix)),
@@ -285,7 +331,7 @@ def _count_records(
     submitted = Q(state__in=SUBMITTED_STATES, submitted_at__isnull=False)
     rows = (
         Record.objects.filter(period__in=list(periods))
-        .filter(_counted_records(periods, unit))
+        .filter(_counted_records(periods, unit, paths))
         .annotate(group=group, limit=_on_time_limit(periods, unit))
         .order_by()
         .values("period_id", "group")

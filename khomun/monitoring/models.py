@@ -1,5 +1,6 @@
-"""Monitoring keeps little of its own: figures are computed from records on every
-read. What it stores is the province's decision to reopen a locked period."""
+"""What monitoring stores of its own: the province's decision to reopen a locked
+period, quality flags, and the completeness figures of each period and district
+(`AreaFigures`, kept by `monitoring.summary`)."""
 
 from __future__ import annotations
 
@@ -80,3 +81,39 @@ class QualityFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record_id} {self.kind} {self.field_key} ({self.status})"
+
+
+class AreaFigures(models.Model):
+    """Completeness figures of one period in one area (a district, or a province or the
+    country for what is recorded at that level), so that the country's figures are a
+    sum of at most a thousand rows instead of a count of every subject and record.
+
+    Writers of records and subjects bump `version` in their own transaction; a row is
+    current when `built_version` equals it, and a reader recounts stale rows from the
+    live data (`monitoring.summary`)."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    area = models.CharField(max_length=64)  # path of the district, province or country
+    version = models.PositiveIntegerField(default=0)
+    built_version = models.PositiveIntegerField(null=True)
+    expected = models.PositiveIntegerField(default=0)
+    recorded = models.PositiveIntegerField(default=0)
+    complete = models.PositiveIntegerField(default=0)
+    submitted = models.PositiveIntegerField(default=0)
+    approved = models.PositiveIntegerField(default=0)
+    returned = models.PositiveIntegerField(default=0)
+    on_time = models.PositiveIntegerField(default=0)
+    late = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["period", "area"], name="area_figures_once")]
+        indexes = [
+            models.Index(
+                fields=["period", "area"],
+                name="area_figures_prefix",
+                opclasses=["int8_ops", "varchar_pattern_ops"],
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period_id} {self.area} v{self.version}/{self.built_version}"

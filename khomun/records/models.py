@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -35,6 +36,7 @@ class Subject(models.Model):
     )
     # PyThaiNLP word tokens of the name, space separated: Thai search by word.
     search_text = models.TextField(blank=True, editable=False)
+    loaded_path = ""  # the path when read from the database (`from_db`)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -63,6 +65,13 @@ class Subject(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Subject:
+        subject = super().from_db(db, field_names, values)
+        # Where it was when read: a move must refresh the figures of both areas.
+        subject.loaded_path = subject.__dict__.get("orgunit_path", "")
+        return subject
 
     def is_active_during(self, start: dt.date, end: dt.date) -> bool:
         if self.merged_into_id:

@@ -28,6 +28,7 @@ from khomun.catalog.definition import DatasetDefinition
 from khomun.catalog.models import Dataset, DatasetVersion
 from khomun.catalog.validation import validate_values
 from khomun.lib.thaidate import format_date
+from khomun.monitoring import summary
 from khomun.monitoring.locking import is_open_for
 from khomun.orgunits.choices import Level
 from khomun.orgunits.models import OrgUnit
@@ -477,8 +478,14 @@ def merge_subjects(actor: Any, keep: Subject, remove: Subject) -> Subject:
     with transaction.atomic():
         moved = list(Record.objects.filter(subject=remove).values_list("pk", flat=True))
         # The records now count where the kept subject is recorded.
+        periods = set(Record.objects.filter(pk__in=moved).values_list("period_id", flat=True))
         Record.objects.filter(pk__in=moved).update(
             subject=keep, orgunit=unit, orgunit_path=unit.path
+        )
+        summary.touch(
+            (period_id, path)
+            for period_id in periods
+            for path in (keep.orgunit_path, remove.orgunit_path, unit.path)
         )
         remove.merged_into = keep
         remove.save(update_fields=["merged_into", "updated_at"])
@@ -851,6 +858,7 @@ def _update(
                 "โปรดเปิดรายการใหม่เพื่อดูข้อมูลล่าสุด แล้วแก้ไขอีกครั้ง"
             )
         )
+    summary.touch_record(record)
     record.refresh_from_db()
     log_change(
         Entity.RECORD,
@@ -891,6 +899,7 @@ def submit_record(
         )
         if not changed:
             raise ConflictError(_("มีผู้อื่นแก้ไขรายการนี้ก่อนท่าน โปรดเปิดรายการใหม่แล้วส่งอีกครั้ง"))
+        summary.touch_record(record)
         log_change(
             Entity.RECORD,
             record.pk,
@@ -920,6 +929,7 @@ def delete_record(actor: Any, record: Record, *, today: dt.date | None = None) -
             before=record.values,
         )
         record.delete()
+        summary.touch_record(record)
 
 
 def previous_values(record_or_subject: Subject | Record, period: Period) -> dict[str, Any] | None:

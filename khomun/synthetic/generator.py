@@ -38,6 +38,7 @@ from khomun.catalog.models import Dataset
 from khomun.catalog.services import datasets_for, load_catalog, shipped_years
 from khomun.catalog.validation import validate_values
 from khomun.lib.thaidate import fiscal_year
+from khomun.monitoring import summary
 from khomun.orgunits.choices import Level
 from khomun.orgunits.models import OrgUnit
 from khomun.records.choices import RecordState
@@ -138,6 +139,7 @@ def reset_generated() -> tuple[int, int]:
             pk__gte=run.first_subject_id, pk__lte=run.last_subject_id
         ).delete()[0]
         run.delete()
+    summary.forget_all()
     return records, subjects
 
 
@@ -695,6 +697,7 @@ def generate(options: Options) -> Summary:
             progress.note(_("กำลังสร้างดัชนีและตรวจความสัมพันธ์ของตาราง"))
             writer.restore_bulk()
         progress.close()
+        summary.forget_all()  # stored completeness figures are recounted on the next read
         seconds = time.monotonic() - started
         record = GeneratedRun.objects.create(
             seed=options.seed,
