@@ -178,6 +178,7 @@ def record_for_user(user: Any, record_id: int) -> Record:
     record = (
         Record.objects.filter(pk=record_id)
         .select_related("period__dataset", "orgunit", "subject", "dataset_version")
+        .order_by()  # one row by its id: no sort over the joined tables
         .first()
     )
     if record is None:

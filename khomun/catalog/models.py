@@ -8,6 +8,7 @@ fields never breaks it.
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -53,6 +54,12 @@ class Dataset(models.Model):
         return self.current_id is not None
 
 
+# Parsed definitions by (version id, made at): the time tells a version from another
+# that reused its id (a test database rolled back, say).
+_PARSED: dict[tuple[int, Any], DatasetDefinition] = {}
+_PARSED_MAX = 500
+
+
 class DatasetVersion(models.Model):
     dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("ฉบับที่"))
@@ -81,5 +88,17 @@ class DatasetVersion(models.Model):
 
     @cached_property
     def parsed(self) -> DatasetDefinition:
-        """The definition as typed objects (validated when the version was made)."""
-        return parse_definition(dict(self.definition), f"{self.dataset.key} v{self.number}")
+        """The definition as typed objects (validated when the version was made).
+
+        A version's definition never changes once stored (a change is a new version),
+        so each process parses it once: parsing validates it against the JSON schema
+        again, which costs more than the rest of saving a record."""
+        key = (self.pk, self.created_at)
+        parsed = _PARSED.get(key) if self.pk else None
+        if parsed is None:
+            parsed = parse_definition(dict(self.definition), f"{self.dataset.key} v{self.number}")
+            if self.pk:
+                if len(_PARSED) >= _PARSED_MAX:
+                    _PARSED.clear()
+                _PARSED[key] = parsed
+        return parsed
