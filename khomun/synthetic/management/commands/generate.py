@@ -6,7 +6,7 @@ from typing import Any, TextIO, cast
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from khomun.catalog.services import CatalogError
-from khomun.synthetic.generator import GenerateError, Options, generate
+from khomun.synthetic.generator import GenerateError, Options, generate, tidy_up
 
 
 def _day(text: str) -> dt.date:
@@ -75,6 +75,7 @@ class Command(BaseCommand):
             )
         except (GenerateError, CatalogError) as exc:
             raise CommandError(str(exc)) from None
+        tidy_up()
         self.stdout.write(
             f"รายการ {summary.subjects:,} ข้อมูล {summary.records:,} หมู่บ้านใหม่ {summary.villages:,} "
             f"ใน {summary.seconds:,.1f} วินาที"
