@@ -78,4 +78,32 @@ def run(reps: int) -> list[Result]:
                 f"{counts[LARGE]} with {districts.get(LARGE)}",
             )
         )
+    results.append(_recorder_home(reps))
     return results
+
+
+def _recorder_home(reps: int) -> Result:
+    """The due list of a district recorder (what 300 recorders open on deadline day)."""
+    counts = {}
+    for code in ("5801", "3001"):  # Mueang Mae Hong Son, Mueang Nakhon Ratchasima
+        user = bench_user(f"bench_recorder_{code}", "district_recorder", code)
+        client = logged_in_client(user)
+        client.get("/")
+        statements = _queries(client, "/")
+        counts[code] = len(statements)
+
+    def call() -> None:
+        assert client.get("/").status_code == 200
+
+    samples = timed(call, reps)
+    floor = timed(lambda: _replay(statements), reps)
+    p95 = percentile(samples, 95)
+    return Result(
+        "home page (due list) of a district recorder (3001)",
+        ms(samples),
+        f"its {counts['3001']} SQL queries replayed {ms(floor)}",
+        p95 / percentile(floor, 95),
+        "p95 < 200 ms, queries constant",
+        p95 < 200 and counts["5801"] == counts["3001"],
+        f"queries: {counts['5801']} in 5801, {counts['3001']} in 3001",
+    )

@@ -116,7 +116,10 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'khomun.sqlite3'}"),
-        conn_max_age=envint("DB_CONN_MAX_AGE", "0"),
+        # A worker keeps its connection between requests (a new PostgreSQL connection
+        # costs more than a whole save); checked before reuse after a restart.
+        conn_max_age=envint("DB_CONN_MAX_AGE", "60"),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -68,7 +68,7 @@ def _signed_in(user: HttpUser, account: dict[str, Any], index: int) -> bool:
 
 
 class Recorder(HttpUser):
-    fixed_count = 300
+    fixed_count = len(ACCOUNTS["recorders"])
     wait_time = between(1, 2)
 
     def on_start(self) -> None:
@@ -132,7 +132,7 @@ class Recorder(HttpUser):
 
 
 class ProvinceAdmin(HttpUser):
-    fixed_count = 30
+    fixed_count = len(ACCOUNTS["admins"])
     wait_time = between(1, 3)
 
     def on_start(self) -> None:

@@ -37,7 +37,7 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def make_accounts(path: Path) -> dict[str, Any]:
+def make_accounts(path: Path, recorders_wanted: int, admins_wanted: int) -> dict[str, Any]:
     from django.db.models import Count
 
     from bench.api import _open_period
@@ -50,7 +50,7 @@ def make_accounts(path: Path) -> dict[str, Any]:
     districts = list(
         OrgUnit.objects.filter(level="district", has_cdd_office=True)
         .order_by("code")
-        .values_list("code", flat=True)[:RECORDERS]
+        .values_list("code", flat=True)[:recorders_wanted]
     )
     free: dict[str, list[list[Any]]] = {d: [] for d in districts}
     rows = (
@@ -77,7 +77,7 @@ def make_accounts(path: Path) -> dict[str, Any]:
         OrgUnit.objects.filter(level="province", has_cdd_office=True)
         .annotate(n=Count("children"))
         .order_by("-n", "code")
-        .values_list("code", flat=True)[:ADMINS]
+        .values_list("code", flat=True)[:admins_wanted]
     )
     admins = []
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -166,7 +166,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--duration", type=int, default=int(os.environ.get("LOADTEST_DURATION", "300"))
     )
+    parser.add_argument(
+        "--recorders", type=int, default=RECORDERS, help="district recorders (300 in the issue)"
+    )
+    parser.add_argument("--admins", type=int, default=ADMINS, help="province admins (30)")
     args = parser.parse_args(argv)
+    if not (1 <= args.recorders <= 800 and 1 <= args.admins <= 76):
+        parser.error("--recorders must be 1-800 and --admins 1-76")
     common.ensure_data(sqlite=False)
     from khomun.records.models import Record
 
@@ -174,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     if removed:
         print(f"loadtest: removed {removed:,} records of an earlier run")
     folder = Path(tempfile.mkdtemp(prefix="khomun-loadtest-"))
-    accounts = make_accounts(folder / "accounts.json")
+    accounts = make_accounts(folder / "accounts.json", args.recorders, args.admins)
     free = sum(len(r["subjects"]) for r in accounts["recorders"])
     print(
         f"loadtest: {len(accounts['recorders'])} recorders ({free:,} producers to record in "
@@ -220,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
                 "--headless",
                 "--only-summary",
                 "-u",
-                str(RECORDERS + ADMINS),
+                str(args.recorders + args.admins),
                 "-r",
                 "30",
                 "-t",
@@ -255,7 +261,9 @@ def main(argv: list[str] | None = None) -> int:
     rps = float(total["Requests/s"])
     p50, p95, p99 = (float(total[k]) for k in ("50%", "95%", "99%"))
     save_rate = saves / args.duration
-    print(f"\nloadtest: {args.duration} s, {RECORDERS} recorders + {ADMINS} province admins")
+    print(
+        f"\nloadtest: {args.duration} s, {args.recorders} recorders + {args.admins} province admins"
+    )
     for name, row in rows.items():
         print(
             f"  {name:20} {row['Request Count']:>7} requests, {row['Failure Count']:>5} failed, "
