@@ -237,7 +237,7 @@ def save(reps: int) -> Result:
                 samples.append(elapsed)
         sql = (
             "INSERT INTO records_record (dataset_version_id, period_id, orgunit_id, orgunit_path,"
-            " subject_id, \"values\", state, complete, version, return_comment, created_at,"
+            ' subject_id, "values", state, complete, version, return_comment, created_at,'
             " updated_at) VALUES (%s, %s, %s, %s, %s, %s, 'draft', true, 1, '', %s, %s)"
             " RETURNING id"
         )

@@ -71,7 +71,7 @@ def _floor(full_year: int) -> float:
     )
     ids = ",".join(str(p) for p in periods)
     select = (
-        "SELECT r.id, r.period_id, r.orgunit_path, r.state, r.complete, r.updated_at, r.\"values\","
+        'SELECT r.id, r.period_id, r.orgunit_path, r.state, r.complete, r.updated_at, r."values",'
         " s.id, s.name FROM records_record r LEFT JOIN records_subject s ON s.id = r.subject_id"
         f" WHERE r.period_id IN ({ids}) ORDER BY r.period_id, r.orgunit_path, s.name, r.id"
     )
