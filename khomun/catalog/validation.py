@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -100,18 +101,27 @@ class ValidationResult:
     complete: bool = False
 
 
+# Field types whose cells repeat from row to row of a file (options, area codes).
+REPEATED_TYPES = frozenset({"choice", "multichoice", "boolean", "orgunit"})
+Memo = dict[tuple[str, str], tuple[object, str | None]]
+
+
 def validate_values(
     defn: DatasetDefinition,
     raw: Mapping[str, object],
     *,
     lang: str = "th",
     require_all: bool = False,
+    memo: Memo | None = None,
 ) -> ValidationResult:
     """Clean every field of one record, then check the cross-field rules.
 
     A draft may be partial: a missing required field is an error only with
     `require_all=True` (submitting), but `complete` always tells whether it is missing.
-    Keys that are not fields of the dataset are ignored.
+    Keys that are not fields of the dataset are ignored. `memo`, kept by a caller
+    that checks many rows of one definition in one language (an import), remembers
+    what each text of an option or area field cleaned to, so a repeated cell is
+    cleaned once.
     """
     cleaned: dict[str, object] = {}
     errors: dict[str, list[str]] = {}
@@ -125,12 +135,21 @@ def validate_values(
                 if require_all:
                     errors.setdefault(f.key, []).append(_message("required", f, lang))
             continue
-        clean_value, error = clean_field(f, value, lang=lang)
+        if memo is not None and type(value) is str and f.type in REPEATED_TYPES:
+            key = (f.key, value)
+            if key not in memo:
+                memo[key] = clean_field(f, value, lang=lang)
+            clean_value, error = memo[key]
+            if isinstance(clean_value, list):
+                clean_value = list(clean_value)  # each record its own list
+        else:
+            clean_value, error = clean_field(f, value, lang=lang)
         if error:
             errors.setdefault(f.key, []).append(error)
         else:
             cleaned[f.key] = clean_value
-    _check_rules(defn, cleaned, errors, lang)
+    if defn.rules:
+        _check_rules(defn, cleaned, errors, lang)
     return ValidationResult(cleaned, errors, complete=not errors and not missing)
 
 
@@ -219,6 +238,8 @@ def _check_range(f: FieldDef, number: Decimal) -> None:
 
 
 def _decimal_places(number: Decimal) -> int:
+    if number.as_tuple().exponent == 0:  # a whole number as written: nothing to strip
+        return 0
     exponent = number.normalize().as_tuple().exponent
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
@@ -417,27 +438,69 @@ def evaluate(
     parentheses are allowed; anything else raises ExpressionError. A name in
     `known` but not in `values` is a field not entered yet: FieldNotEntered.
     """
-    tree = parse_expression(expr)
-    return _eval(tree.body, values, known or frozenset())
+    return _compiled(expr)(values, known or frozenset())
 
 
-def _eval(node: ast.AST, values: Mapping[str, Decimal], known: frozenset[str]) -> object:
+Evaluator = Callable[[Mapping[str, Decimal], frozenset[str]], object]
+
+
+@functools.lru_cache(maxsize=1024)
+def _compiled(expr: str) -> Evaluator:
+    """The expression parsed, and turned into one function per node, once per text:
+    an import checks every row against the same few rules, and parsing or walking
+    the tree costs far more than the arithmetic. A refused expression is not cached
+    and raises every time."""
+    return _compile(parse_expression(expr).body)
+
+
+def _compile(node: ast.AST) -> Evaluator:
+    """What evaluating `node` does, as a function of (values, known); `and`, `or`
+    and chained comparisons stop at the first part that decides, as in Python."""
     match node:
         case ast.Constant(value=int() | float() as number) if not isinstance(number, bool):
-            return Decimal(repr(number))
+            constant = Decimal(repr(number))
+            return lambda values, known: constant
         case ast.Name(id=name):
-            return _lookup(name, values, known)
-        case ast.UnaryOp(op=op, operand=operand):
-            return _unary(op, _eval(operand, values, known))
-        case ast.BinOp(left=left, op=op, right=right):
-            return _binary(op, _eval(left, values, known), _eval(right, values, known))
+            return lambda values, known: _lookup(name, values, known)
+        case ast.UnaryOp(op=unary, operand=operand):
+            inner = _compile(operand)
+            return lambda values, known: _unary(unary, inner(values, known))
+        case ast.BinOp(left=left, op=binary, right=right):
+            first, second = _compile(left), _compile(right)
+            return lambda values, known: _binary(
+                binary, first(values, known), second(values, known)
+            )
         case ast.BoolOp(op=ast.And(), values=parts):
-            return all(_eval(part, values, known) for part in parts)
+            every = [_compile(part) for part in parts]
+            return lambda values, known: all(part(values, known) for part in every)
         case ast.BoolOp(op=ast.Or(), values=parts):
-            return any(_eval(part, values, known) for part in parts)
+            some = [_compile(part) for part in parts]
+            return lambda values, known: any(part(values, known) for part in some)
         case ast.Compare(left=left, ops=ops, comparators=rights):
-            return _compare(left, ops, rights, values, known)
+            return _compile_compare(left, ops, rights)
     raise ExpressionError(f"นิพจน์ใช้ {type(node).__name__} ไม่ได้")
+
+
+def _compile_compare(left: ast.expr, ops: list[ast.cmpop], rights: list[ast.expr]) -> Evaluator:
+    """A chained comparison such as `0 <= a <= b`."""
+    first = _compile(left)
+    steps = []
+    for op, right in zip(ops, rights, strict=True):
+        compare = COMPARISONS.get(type(op))
+        if compare is None:
+            raise ExpressionError(f"นิพจน์ใช้ {type(op).__name__} ไม่ได้")
+        steps.append((compare, _compile(right)))
+
+    def evaluate_chain(values: Mapping[str, Decimal], known: frozenset[str]) -> bool:
+        current = _as_number(first(values, known))
+        for compare, right in steps:
+            number = _as_number(right(values, known))
+            if not compare(current, number):
+                return False
+            current = number
+        return True
+
+    return evaluate_chain
 
 
 def _lookup(name: str, values: Mapping[str, Decimal], known: frozenset[str]) -> Decimal:
@@ -476,26 +539,6 @@ COMPARISONS: dict[type[ast.cmpop], Callable[[Decimal, Decimal], bool]] = {
     ast.Gt: lambda a, b: a > b,
     ast.GtE: lambda a, b: a >= b,
 }
-
-
-def _compare(
-    left: ast.expr,
-    ops: list[ast.cmpop],
-    rights: list[ast.expr],
-    values: Mapping[str, Decimal],
-    known: frozenset[str],
-) -> bool:
-    """A chained comparison such as `0 <= a <= b`."""
-    current = _as_number(_eval(left, values, known))
-    for op, right_node in zip(ops, rights, strict=True):
-        right = _as_number(_eval(right_node, values, known))
-        compare = COMPARISONS.get(type(op))
-        if compare is None:
-            raise ExpressionError(f"นิพจน์ใช้ {type(op).__name__} ไม่ได้")
-        if not compare(current, right):
-            return False
-        current = right
-    return True
 
 
 def _as_number(value: object) -> Decimal:

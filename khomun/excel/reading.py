@@ -321,10 +321,11 @@ def _first_of_each(columns: dict[int, str]) -> dict[int, str]:
 
 def cell_value(f: FieldDef, value: object) -> object:
     """A cell as `validate_values` reads it; None for an empty cell."""
-    if _blank(value):
+    if value is None:
         return None
     if isinstance(value, str):
-        return _text_cell(f, value.strip())
+        text = value.strip()
+        return _text_cell(f, text) if text else None
     if isinstance(value, dt.datetime | dt.date):
         return _date_cell(f, value)
     if isinstance(value, float) and value.is_integer() and not isinstance(value, bool):

@@ -23,8 +23,9 @@ How the rows stay right without a writer ever counting:
   makes the row.
 - A province's own deadline moves only submitted records between on time and late:
   it bumps the rows of that province. Changes that can make an empty area count (a
-  period's dates, a dataset's levels or kind, the org tree) drop the rows of the
-  periods concerned, which are then rebuilt on the next read.
+  period's dates, a dataset's levels or kind) drop the rows of the periods
+  concerned, which are then rebuilt on the next read. A unit's change marks the
+  periods of the datasets recorded at its level; a unit deleted drops every row.
 
 Object saves through the ORM reach these hooks by Django signals (`connect`);
 deletes, queryset updates and bulk writes call them themselves. `khomun figures
@@ -189,6 +190,15 @@ def _dataset_saved(sender: Any, instance: Any, created: bool = False, **kwargs: 
 
 
 def _orgunit_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """A unit counts only for the datasets recorded by units themselves at its level
+    (a new village, made when a subject is registered in it, moves nothing else)."""
+    from khomun.schedule.models import Period
+
+    periods = Period.objects.filter(dataset__subject_kind="").select_related("dataset")
+    touch((p.pk, instance.path) for p in periods if instance.level in p.dataset.levels)
+
+
+def _orgunit_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
     forget_all()
 
 
@@ -207,7 +217,7 @@ def connect() -> None:
     post_save.connect(_period_saved, sender=Period, dispatch_uid="summary-Period-save")
     post_save.connect(_dataset_saved, sender=Dataset, dispatch_uid="summary-Dataset-save")
     post_save.connect(_orgunit_saved, sender=OrgUnit, dispatch_uid="summary-OrgUnit-save")
-    post_delete.connect(_orgunit_saved, sender=OrgUnit, dispatch_uid="summary-OrgUnit-del")
+    post_delete.connect(_orgunit_deleted, sender=OrgUnit, dispatch_uid="summary-OrgUnit-del")
 
 
 # ---------------------------------------------------------------- readers

@@ -471,3 +471,50 @@ def test_evaluate_tells_a_field_not_entered_from_an_unknown_name():
 def test_evaluate_refuses_very_long_expressions():
     with pytest.raises(ExpressionError):
         evaluate(" + ".join(["a"] * 300) + " > 0", numbers(a=1))
+
+
+def test_evaluate_stops_at_the_part_that_decides_as_before():
+    """`or`, `and` and chained comparisons do not read what they do not need: an
+    unknown name there is not reached (parsing refuses only wrong syntax)."""
+    values = numbers(a=2)
+    assert evaluate("a > 0 or zz > 1", values) is True
+    assert evaluate("a < 0 and zz > 1", values) is False
+    assert evaluate("5 < a < zz", values) is False
+    with pytest.raises(ExpressionError, match="ไม่มีฟิลด์"):
+        evaluate("a < 0 or zz > 1", values)
+
+
+def test_an_expression_is_parsed_once_and_a_refused_one_every_time():
+    from khomun.catalog import validation
+
+    validation._compiled.cache_clear()
+    for a in range(5):
+        assert evaluate("a * 2 >= a + 1", numbers(a=a + 1))
+    assert validation._compiled.cache_info().misses == 1
+    for _ in range(2):
+        with pytest.raises(ExpressionError):
+            evaluate("a ** 2 > 1", numbers(a=2))
+    assert validation._compiled.cache_info().currsize == 1
+
+
+# --- The memo of an import --------------------------------------------------------
+
+MEMO_ROWS = [
+    {"name": "ก", "colour": "แดง", "colours": "แดง, น้ำเงิน", "area": "36010101"},
+    {"name": "ข", "colour": "แดง", "colours": "แดง, น้ำเงิน", "area": "36010101"},
+    {"name": "ค", "colour": "ม่วง", "colours": "ม่วง", "area": "3601x", "active": "ใช่"},
+    {"name": "ง", "colour": "ม่วง", "colours": ["red"], "area": 36010101, "active": "ใช่"},
+    {"name": "จ", "colour": " green ", "colours": "แดง, น้ำเงิน", "active": "เปล่า"},
+]
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_the_memo_gives_every_row_what_it_gives_without_it(lang):
+    memo: dict = {}
+    with_memo = [validate_values(ALL_TYPES, row, lang=lang, memo=memo) for row in MEMO_ROWS * 2]
+    without = [validate_values(ALL_TYPES, row, lang=lang) for row in MEMO_ROWS * 2]
+
+    assert with_memo == without
+    assert ("colour", "ม่วง") in memo and ("name", "ก") not in memo  # options, not names
+    first, second = with_memo[0].cleaned["colours"], with_memo[1].cleaned["colours"]
+    assert first == second == ["red", "blue"] and first is not second  # a list each

@@ -209,3 +209,26 @@ def test_the_nightly_task_repairs_this_years_figures(periods, lampang_recorder, 
     assert check_area_figures() == 1
     assert_same_as_live(periods)
     assert check_area_figures() == 0
+
+
+def test_a_new_village_keeps_the_stored_figures_and_a_unit_change_marks_its_datasets(
+    periods, lampang_recorder
+):
+    from khomun.catalog.models import Dataset
+
+    anniversary = list(
+        Dataset.objects.get(fiscal_year=2562, key="volunteer_anniversary").periods.all()
+    )
+    every = [*periods, *anniversary]
+    assert_same_as_live(every)
+    stored = AreaFigures.objects.count()
+    subdistrict = OrgUnit.objects.filter(parent__code="5201").order_by("code").first()
+    get_or_create_village(subdistrict.code, 42, "บ้านใหม่")  # made when a subject is registered
+    assert AreaFigures.objects.count() == stored  # nothing dropped: no rebuild of the country
+    # a province's office closes: its anniversary report is no longer expected
+    lampang = OrgUnit.objects.get(code="52")
+    before = assert_same_as_live(every)[anniversary[0].pk]["TH/52/"].expected
+    lampang.has_cdd_office = False
+    lampang.save()
+    after = assert_same_as_live(every)[anniversary[0].pk]
+    assert before == 1 and "TH/52/" not in after
