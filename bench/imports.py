@@ -92,7 +92,7 @@ def _copy_floor(rows: int, villages: list[Any], period: Any) -> float:
         " created_at, updated_at"
     )
     r_cols = (
-        "dataset_version_id, period_id, orgunit_id, orgunit_path, subject_id, values,"
+        'dataset_version_id, period_id, orgunit_id, orgunit_path, subject_id, "values",'
         " created_at, updated_at, state, complete, version, return_comment"
     )
     started = time.perf_counter()
