@@ -173,6 +173,7 @@ def _record_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
 
 def _subject_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
     touch_subject(instance)
+    instance.loaded_path = instance.orgunit_path  # where the next save moves it from
 
 
 def _period_saved(sender: Any, instance: Any, created: bool = False, **kwargs: Any) -> None:

@@ -36,7 +36,7 @@ class Subject(models.Model):
     )
     # PyThaiNLP word tokens of the name, space separated: Thai search by word.
     search_text = models.TextField(blank=True, editable=False)
-    loaded_path = ""  # the path when read from the database (`from_db`)
+    loaded_path = ""  # the path as stored: set when read (`from_db`) and after each save
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
