@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, TextIO
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -131,12 +131,21 @@ def check_can_run(options: Options) -> None:
 def tidy_up() -> None:
     """After the load, on PostgreSQL: VACUUM ANALYZE the filled tables. The load leaves
     dead row versions behind (millions at national scale) that every index scan would
-    wade through until autovacuum came by. Runs outside the load's transaction."""
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
+    wade through until autovacuum came by. Run after the load's transaction."""
+    if connection.vendor != "postgresql":
         return
-    with connection.cursor() as cursor:
-        for table in ("records_subject", "records_record", "records_change"):
-            cursor.execute(f"VACUUM ANALYZE {table}")
+    # VACUUM cannot run in a transaction: a connection of its own, in autocommit.
+    # Never wait long behind someone's lock: the load is done, this only speeds it up.
+    own = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with own.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '30s'")
+            for table in ("records_subject", "records_record", "records_change"):
+                cursor.execute(f"VACUUM ANALYZE {table}")
+    except OperationalError:
+        pass  # autovacuum, where it runs, will get there
+    finally:
+        own.close()
 
 
 def reset_generated() -> tuple[int, int]:

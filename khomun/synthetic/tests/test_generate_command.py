@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from khomun.records.models import Record, Subject
-from khomun.synthetic.generator import Options, generate, tidy_up
+from khomun.synthetic.generator import Options, generate
 from khomun.synthetic.models import GeneratedRun
 from khomun.synthetic.tests.conftest import TODAY
 
@@ -195,33 +195,3 @@ def test_bulk_mode_rebuilds_every_index_and_foreign_key() -> None:
     )
     assert subject.pk > summary.run.last_subject_id
     assert record.pk > summary.run.last_record_id
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="VACUUM is PostgreSQL's")
-@pytest.mark.django_db(transaction=True)
-def test_after_the_load_the_filled_tables_are_vacuumed_and_analysed() -> None:
-    """Dead row versions left by a national load slowed every index scan 1,000-fold
-    (a recorder's due list: 786 ms, 0.3 ms after VACUUM) until autovacuum came by."""
-
-    def vacuumed() -> dict[str, int]:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT relname, vacuum_count + autovacuum_count FROM pg_stat_user_tables "
-                "WHERE relname IN ('records_record', 'records_subject')"
-            )
-            return dict(cursor.fetchall())
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_stat_clear_snapshot()")
-    before = vacuumed()
-    generate(small())
-    tidy_up()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_stat_clear_snapshot()")
-    after = vacuumed()
-    assert all(after[table] > before.get(table, 0) for table in after), (before, after)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'records_record'"
-        )
-        assert cursor.fetchone()[0] is not None
