@@ -143,12 +143,17 @@ def percentile(samples: list[float], p: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
 
 
-def timed(fn: Callable[[], Any], reps: int, warmup: int = 3) -> list[float]:
-    """Milliseconds of each of `reps` calls after `warmup` calls."""
+def timed(
+    fn: Callable[[], Any], reps: int, warmup: int = 3, before: Callable[[], Any] | None = None
+) -> list[float]:
+    """Milliseconds of each of `reps` calls after `warmup` calls; `before` runs ahead
+    of each timed call, outside the timing."""
     for _ in range(warmup):
         fn()
     samples = []
     for _ in range(reps):
+        if before is not None:
+            before()
         started = time.perf_counter()
         fn()
         samples.append((time.perf_counter() - started) * 1000)

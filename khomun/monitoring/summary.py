@@ -120,11 +120,11 @@ def touch_kind(kind: str, paths: Iterable[str]) -> None:
             )
 
 
-def touch_record(record: Any, *also: str) -> None:
+def touch_record(record: Any) -> None:
     """Mark stale the figures a record counts in: its subject's area and its office's."""
     from khomun.records.models import Record, Subject
 
-    paths = {record.orgunit_path, *also}
+    paths = {record.orgunit_path}
     if Record.subject.is_cached(record):
         if record.subject is not None:
             paths.add(record.subject.orgunit_path)
@@ -160,7 +160,8 @@ def forget_periods(period_ids: Iterable[int]) -> None:
 
 
 def forget_all() -> None:
-    """Drop every stored figure (the org tree changed): rebuilt on the next reads."""
+    """Drop every stored figure (a unit deleted, a load written past the hooks):
+    rebuilt on the next reads."""
     AreaFigures.objects.all().delete()
 
 
@@ -182,7 +183,7 @@ def _period_saved(sender: Any, instance: Any, created: bool = False, **kwargs: A
 
 
 def _deadline_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
-    touch_periods([instance.period_id], under=f"TH/{instance.province.code}/")
+    touch_periods([instance.period_id], under=instance.province.path)
 
 
 def _dataset_saved(sender: Any, instance: Any, created: bool = False, **kwargs: Any) -> None:

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from khomun.accounts.choices import Role
 from khomun.accounts.models import RoleAssignment, User
 from khomun.lib.thaidate import format_date
-from khomun.monitoring import completeness
+from khomun.monitoring import completeness, summary
 from khomun.monitoring.completeness import Figures
 from khomun.orgunits.choices import Level
 from khomun.orgunits.models import OrgUnit
@@ -45,9 +45,6 @@ REMINDED_ROLES = {
     Level.DISTRICT: (Role.DISTRICT_RECORDER, Role.DISTRICT_HEAD),
     Level.PROVINCE: (Role.PROVINCE_RECORDER,),
 }
-# Length of a district's path ("TH/52/5201/"): grouping by it gives each district its
-# own figures and a province's own subjects or records the group "TH/52/".
-DISTRICT_PATH_LENGTH = len("TH/52/5201/")
 # The largest offset a form accepts: a reminder a year away makes no sense.
 MAX_OFFSET = 366
 
@@ -240,7 +237,9 @@ def figures_by_unit(periods: Sequence[Period], scope: OrgUnit) -> dict[int, dict
     work under `scope`, in the monitoring app's few grouped queries."""
     # The monitoring roll-up groups by the child level; grouped by the district path, the
     # same counts serve every district of the country at once.
-    return completeness.figures_by_prefix(periods, scope, DISTRICT_PATH_LENGTH)
+    # Grouped by district path: each district its own figures, a province's own
+    # subjects or records the group "TH/52/" (and the stored figures serve it).
+    return completeness.figures_by_prefix(periods, scope, summary.DISTRICT_KEY_LENGTH)
 
 
 def is_done(figures: Figures) -> bool:
