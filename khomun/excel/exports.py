@@ -6,8 +6,9 @@ BACKGROUND_ROWS records) gets it written by a background task instead, to
 download when ready: an .xlsx cannot be sent before it is complete, and a
 request that waits minutes would time out at the proxy.
 
-Records are read as plain tuples with `.iterator(chunk_size=...)` inside a transaction;
-CSV goes out in batches of rows (UTF-8 with a BOM, so Excel opens Thai correctly),
+CSV is UTF-8 with a BOM, so Excel opens Thai correctly. On PostgreSQL the database
+writes its lines with COPY (`csv_copy`); elsewhere records are read as plain tuples
+with `.iterator(chunk_size=...)` inside a transaction and go out in batches of rows,
 each cell formatted by a function chosen once per column (`csv_row_writer`);
 .xlsx is written by XlsxWriter in constant_memory mode to a temporary file (each
 row is flushed as it is written) and that file is then sent in chunks. National IDs and
@@ -26,13 +27,12 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from json import loads
+from json import dumps
 from typing import Any
 
 import xlsxwriter
 from django.db import connections, transaction
-from django.db.models import CharField, F, Func, QuerySet, TextField, Value
-from django.db.models.functions import Cast
+from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -40,7 +40,7 @@ from django.utils.translation import gettext as _
 from khomun.accounts import policy
 from khomun.catalog.definition import DatasetDefinition, FieldDef
 from khomun.catalog.models import Dataset
-from khomun.excel import personal
+from khomun.excel import csv_copy, personal
 from khomun.excel.models import ExportLog, ExportStatus
 from khomun.excel.values import as_date, lang_of, text_value
 from khomun.orgunits.choices import Level
@@ -142,29 +142,13 @@ ExportRow = tuple[Any, ...]
 OFFICE_LEVELS = (Level.COUNTRY, Level.PROVINCE, Level.DISTRICT)
 
 
-def export_rows(records: QuerySet[Record], *, for_csv: bool = False) -> Iterator[ExportRow]:
-    """The rows of `records`, ROW_COLUMNS each. For CSV, PostgreSQL gives `updated_at`
-    as its CSV text "YYYY-MM-DD HH:MM" in the current time zone and `values` as JSON
-    text, decoded by the caller: Django's per-row timestamp loading and converters
-    took seconds of a million-row export."""
-    rows = records.values_list(*ROW_COLUMNS)
-    if for_csv and connections[records.db].vendor == "postgresql":
-        local = Func(
-            Value(timezone.get_current_timezone_name()), F("updated_at"), function="timezone"
-        )
-        minute = Func(
-            local, Value("YYYY-MM-DD HH24:MI"), function="to_char", output_field=CharField()
-        )
-        text = {"updated_at": "minute", "values": "values_text"}
-        columns = [text.get(c, c) for c in ROW_COLUMNS]
-        rows = records.annotate(minute=minute, values_text=Cast("values", TextField())).values_list(
-            *columns
-        )
+def export_rows(records: QuerySet[Record]) -> Iterator[ExportRow]:
+    """The rows of `records`, ROW_COLUMNS each."""
     # Inside a transaction: outside one, PostgreSQL's server-side cursor is
     # declared WITH HOLD and the whole result is materialised before the first
     # row (about 5 s of a million-row export).
     with transaction.atomic(using=records.db):
-        yield from rows.iterator(chunk_size=CHUNK_ROWS)
+        yield from records.values_list(*ROW_COLUMNS).iterator(chunk_size=CHUNK_ROWS)
 
 
 def records_of(req: ExportRequest) -> QuerySet[Record]:
@@ -272,6 +256,8 @@ def _csv_text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float):
         return format(Decimal(repr(value)), "f")
+    if isinstance(value, list | dict):  # a stored value of another type: as JSON
+        return dumps(value, ensure_ascii=False)
     return str(value)
 
 
@@ -357,7 +343,7 @@ def csv_row_writer(maker: RowMaker) -> Callable[[ExportRow], list[str]]:
             code, name = maker.unit(unit_id)
             units[unit_id] = (_csv_text(code), _csv_text(name))
         shown = not has_personal or personal.path_allowed(paths, path)
-        get = (loads(values) if type(values) is str else values).get
+        get = values.get
         # str() of the ints and strings below is what _csv_text gives them.
         return [
             year,
@@ -368,7 +354,7 @@ def csv_row_writer(maker: RowMaker) -> Callable[[ExportRow], list[str]]:
             "" if subject_code is None else str(subject_code),
             states[state],
             complete_words[bool(complete)],
-            updated_at if type(updated_at) is str else updated_at.astimezone(zone).strftime(MINUTE),
+            updated_at.astimezone(zone).strftime(MINUTE),
             *[
                 "" if (value := get(key)) is None or value == "" else text(value)
                 for key, text in (shown_cells if shown else masked_cells)
@@ -379,24 +365,35 @@ def csv_row_writer(maker: RowMaker) -> Callable[[ExportRow], list[str]]:
 
 
 def stream_csv(maker: RowMaker, records: QuerySet[Record], log: ExportLog) -> Iterator[bytes]:
+    """UTF-8 with a BOM, lines ending in LF (as PostgreSQL's COPY writes them); on
+    PostgreSQL the database formats the rows (`csv_copy`), elsewhere `csv_row_writer`."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(maker.headers())
     yield "\ufeff".encode() + buffer.getvalue().encode()
-    count = 0
-    buffer.seek(0)
-    buffer.truncate()
+    count = csv_copy.RowCount()
+    make_lines = (
+        csv_copy.copy_lines if connections[records.db].vendor == "postgresql" else csv_lines
+    )
+    yield from make_lines(maker, records, count)
+    ExportLog.objects.filter(pk=log.pk).update(rows=count.rows)
+
+
+def csv_lines(
+    maker: RowMaker, records: QuerySet[Record], count: csv_copy.RowCount
+) -> Iterator[bytes]:
+    """The CSV lines formatted in Python, in batches of CSV_BATCH rows."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
     cells = csv_row_writer(maker)
-    batch = CSV_BATCH
-    for record in export_rows(records, for_csv=True):
+    for record in export_rows(records):
         writer.writerow(cells(record))
-        count += 1
-        if count % batch == 0:
+        count.rows += 1
+        if count.rows % CSV_BATCH == 0:
             yield buffer.getvalue().encode()
             buffer.seek(0)
             buffer.truncate()
     yield buffer.getvalue().encode()
-    ExportLog.objects.filter(pk=log.pk).update(rows=count)
 
 
 # ---------------------------------------------------------------- xlsx

@@ -10,7 +10,7 @@ import time_machine
 from django.http import StreamingHttpResponse
 
 from khomun.accounts.choices import Role
-from khomun.excel import exports
+from khomun.excel import csv_copy, exports
 from khomun.excel.models import ExportLog
 from khomun.excel.personal import may_see_personal_data
 from khomun.excel.tests.helpers import SPRING, load_all_types
@@ -156,6 +156,7 @@ def test_every_export_is_logged_with_who_what_and_whether_personal_data_was_show
 
 def test_the_body_is_streamed_in_pieces(people, lampang_recorder, client_for, monkeypatch):
     monkeypatch.setattr(exports, "CSV_BATCH", 1)
+    monkeypatch.setattr(csv_copy, "CHUNK_BYTES", 1)
     response = client_for(lampang_recorder).get(EXPORT.format(unit="5201", fmt="csv"))
     chunks = [c for c in response.streaming_content if c]
     assert len(chunks) >= 3  # the header, then a piece per record

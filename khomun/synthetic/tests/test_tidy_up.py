@@ -1,4 +1,5 @@
-"""After a load on PostgreSQL, `khomun generate` vacuums and analyses what it filled.
+"""After a load on PostgreSQL, `khomun generate` vacuums what it filled and analyses
+every table (the planner misjudged a dataset's periods without statistics).
 
 In a module of its own: the other modules keep a generated province in an outer
 transaction whose locks VACUUM would wait for."""
@@ -25,16 +26,20 @@ def test_after_the_load_the_filled_tables_are_vacuumed_and_analysed(monkeypatch)
             cursor.execute("SELECT pg_stat_clear_snapshot()")
             cursor.execute(
                 "SELECT relname, vacuum_count, analyze_count FROM pg_stat_user_tables "
-                "WHERE relname IN ('records_record', 'records_subject', 'records_change')"
+                "WHERE relname IN ('records_record', 'records_subject', 'records_change',"
+                " 'schedule_period', 'orgunits_orgunit')"
             )
             return {name: (vacuums, analyses) for name, vacuums, analyses in cursor.fetchall()}
 
     before = counts()
     tidy_up()  # from inside the test's transaction, as after the command's own
     after = counts()
-    assert set(after) == {"records_record", "records_subject", "records_change"}
+    filled = {"records_record", "records_subject", "records_change"}
+    assert set(after) == filled | {"schedule_period", "orgunits_orgunit"}
     for table, (vacuums, analyses) in after.items():
-        assert vacuums > before[table][0] and analyses > before[table][1], (table, before, after)
+        assert analyses > before[table][1], (table, before, after)
+        if table in filled:
+            assert vacuums > before[table][0], (table, before, after)
     # and the command runs it after the load
     ran = []
     monkeypatch.setattr(command, "tidy_up", lambda: ran.append(True))
