@@ -8,7 +8,8 @@ from django.shortcuts import redirect
 from khomun.accounts import policy
 
 # Paths a user may reach while a gate is closed (to pass it, or to leave).
-OPEN_PREFIXES = ("/static/", "/accounts/logout/", "/language/", "/api/")
+API_PREFIX = "/api/"
+OPEN_PREFIXES = ("/static/", "/accounts/logout/", "/language/", API_PREFIX)
 
 
 class UserLanguageMiddleware:
@@ -18,6 +19,8 @@ class UserLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(API_PREFIX):  # the token's user chooses (api.auth)
+            return self.get_response(request)
         language = request.session.get("khomun_language") if hasattr(request, "session") else None
         if language:
             request.COOKIES.setdefault("khomun_language", language)
@@ -32,8 +35,8 @@ class AccountGateMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
-        if user.is_authenticated and not request.path.startswith(OPEN_PREFIXES):
+        user = request.user  # lazy: read from the session only past the open paths
+        if not request.path.startswith(OPEN_PREFIXES) and user.is_authenticated:
             step = policy.pending_account_step(user)
             if step == "password" and request.path != "/accounts/password/":
                 return redirect("password_change")

@@ -317,7 +317,7 @@ def add_record(request: HttpRequest, payload: RecordIn) -> Status[RecordOut]:
         orgunit=unit,
         confirm_duplicate=payload.confirm_duplicate,
     )
-    return Status(201, record_out(record_for_user(user, record.pk)))
+    return Status(201, record_out(record))  # as saved: its period and unit are loaded
 
 
 def check_unchanged(record: Record, payload: RecordPatch) -> None:
@@ -352,10 +352,10 @@ def change_record(request: HttpRequest, record_id: int, payload: RecordPatch) ->
     record = record_for_user(request.user, record_id)
     check_unchanged(record, payload)
     values = {**record.values, **payload.values}  # PATCH: keys not sent are kept
-    save_record(
+    saved = save_record(
         request.user, record.period, values, record=record, expected_version=payload.version
     )
-    return record_out(record_for_user(request.user, record_id))
+    return record_out(saved)  # re-read by the save, its period and unit still loaded
 
 
 @router.post(

@@ -809,13 +809,8 @@ def _create(
     values: dict[str, Any],
     complete: bool,
 ) -> Record:
-    existing = (
-        Record.objects.filter(period=period, subject=subject)
-        if subject
-        else Record.objects.filter(period=period, orgunit=unit, subject__isnull=True)
-    )
-    if existing.exists():
-        raise _already_there()
+    # A second record of the same subject (or unit) in the period is refused by the
+    # unique constraints (record_one_per_subject, record_one_per_orgunit).
     record = Record(
         dataset_version=version,
         period=period,

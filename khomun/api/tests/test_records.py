@@ -142,6 +142,44 @@ def test_it_registers_the_group_and_records_it(lampang_recorder, api_client, cat
     assert subject.name == "กลุ่มออมทรัพย์บ้านทุ่งฝาย" and subject.orgunit.code == "52010102"
 
 
+def test_the_answer_to_a_save_is_the_record_as_read_back(
+    lampang_recorder, api_client, catalog_2562
+):
+    """The answer is built from the saved record, not read again: it must still say
+    what a later GET says, after a create and after a change."""
+    client = api_client(lampang_recorder)
+    created = client.post("/api/v1/records", new_record(), content_type=JSON)
+    assert created.status_code == 201
+    record_url = f"/api/v1/records/{created.json()['id']}"
+    assert created.json() == client.get(record_url).json()
+    changed = client.patch(
+        record_url, {"values": {"members_male": 11, "members": 26}, "version": 1}, content_type=JSON
+    )
+    assert changed.status_code == 200 and changed.json()["version"] == 2
+    assert changed.json() == client.get(record_url).json()
+    assert changed.json()["values"]["members"] == 26
+
+
+def test_a_call_with_a_token_never_reads_the_browser_session(
+    lampang_recorder, api_client, catalog_2562, client
+):
+    """A token call that also carries a signed-in session cookie (a browser calling the
+    API) is the token's user's: the session is not loaded at all (two queries a call)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(lampang_recorder)
+    token_client = api_client(lampang_recorder)
+    token_client.cookies = client.cookies
+    with CaptureQueriesContext(connection) as queries:
+        response = token_client.post("/api/v1/records", new_record(), content_type=JSON)
+    assert response.status_code == 201
+    assert not [q for q in queries.captured_queries if "django_session" in q["sql"]]
+    with CaptureQueriesContext(connection) as queries:  # a page does read it
+        assert client.get("/").status_code == 200
+    assert [q for q in queries.captured_queries if "django_session" in q["sql"]]
+
+
 def test_it_records_an_existing_subject(lampang_recorder, api_client, lampang_data):
     client = api_client(lampang_recorder)
     payload = {
