@@ -288,16 +288,24 @@ def record_detail(request: HttpRequest, record_id: int) -> RecordOut:
 
 
 def period_for_input(key: str, fiscal_year: int, number: int) -> Period:
-    dataset = Dataset.objects.filter(
-        fiscal_year=fiscal_year, key=key, current__isnull=False
-    ).first()
-    if dataset is None:
+    """The period, its dataset and the dataset's current version, in one query (a save
+    needs all three); which one is missing is asked only when one is."""
+    period = (
+        Period.objects.select_related("dataset__current")
+        .filter(
+            dataset__fiscal_year=fiscal_year,
+            dataset__key=key,
+            dataset__current__isnull=False,
+            number=number,
+        )
+        .first()
+    )
+    if period is not None:
+        return period
+    if not Dataset.objects.filter(fiscal_year=fiscal_year, key=key, current__isnull=False).exists():
         text = _("ไม่มีฐานข้อมูล “%(key)s” ในปีงบประมาณ %(year)s") % {"key": key, "year": fiscal_year}
         raise bad_input("dataset", text)
-    period = dataset.periods.select_related("dataset").filter(number=number).first()
-    if period is None:
-        raise bad_input("period", _("ฐานข้อมูลนี้ไม่มีงวดที่ %(number)s") % {"number": number})
-    return period
+    raise bad_input("period", _("ฐานข้อมูลนี้ไม่มีงวดที่ %(number)s") % {"number": number})
 
 
 @router.post("/records", response={201: RecordOut}, summary="Enter a record (a draft)")
