@@ -823,8 +823,9 @@ def _create(
         updated_by=actor,
     )
     try:
-        with transaction.atomic():
-            record.save()
+        # No savepoint of its own: save_record's transaction (or savepoint) around this
+        # call is rolled back as the error leaves it, and nothing runs in between.
+        record.save()
     except IntegrityError:
         raise _already_there() from None
     log_change(
