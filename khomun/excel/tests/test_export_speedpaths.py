@@ -7,7 +7,8 @@ from dataclasses import replace
 
 import pytest
 import time_machine
-from django.db import connection
+from django.core.signals import request_finished
+from django.db import close_old_connections, connection
 from django.utils import translation
 
 from khomun.accounts.choices import Role
@@ -186,3 +187,30 @@ def test_fetch_chunks_and_write_batches_do_not_change_the_body(
     monkeypatch.setattr(csv_copy, "CHUNK_BYTES", 1)
     piecemeal, _maker, _req = body_of(lampang_recorder, awkward)
     assert piecemeal == whole
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+def test_a_download_stopped_halfway_leaves_the_connection_usable(
+    awkward, lampang_recorder, monkeypatch
+):
+    """The browser goes away mid-file: the server closes the body, and the COPY in
+    flight must not be left on the connection the worker keeps for its next request."""
+    monkeypatch.setattr(csv_copy, "CHUNK_BYTES", 1)
+    req = exports.export_request(
+        lampang_recorder, dataset_key="all_types", fiscal_year=2562, file_format="csv"
+    )
+    response = exports.export_response(lampang_recorder, req)
+    chunks = iter(response.streaming_content)
+    assert next(chunks).startswith("\ufeff".encode())  # the header
+    assert next(chunks)  # the first line of the COPY
+    # As the server does, but without request_finished closing the test's connection
+    # (Django's test client holds that signal back in the same way).
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        assert cursor.fetchone() == (1,)
+    assert Record.objects.filter(period=awkward).count() == 7
