@@ -292,6 +292,8 @@ def period_for_input(key: str, fiscal_year: int, number: int) -> Period:
     needs all three); which one is missing is asked only when one is."""
     period = (
         Period.objects.select_related("dataset__current")
+        # The definition's JSON is read only when this process has not parsed it yet.
+        .defer("dataset__current__definition")
         .filter(
             dataset__fiscal_year=fiscal_year,
             dataset__key=key,
