@@ -17,7 +17,8 @@ Each field's cell, as `exports._csv_formatter` makes it:
 - anything else → its text (a string as stored, a number as JSON wrote it, a list as JSON).
 Known differences, for values the validation never stores: decimals of more than 15
 significant digits (Python goes through a float), keys of a JSON object (PostgreSQL
-sorts them), dates that are ISO but not YYYY-MM-DD.
+sorts them), dates that are ISO but not YYYY-MM-DD, lists or objects in a personal or
+number field (Python writes their repr there).
 """
 
 from __future__ import annotations
