@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from khomun.accounts import policy
 from khomun.accounts.models import AuditEvent, User
+from khomun.orgunits.models import under_any
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -71,7 +72,4 @@ def events_for(user: Any) -> QuerySet[AuditEvent]:
         return qs
     if not paths:
         return qs.none()
-    condition = Q()
-    for path in paths:
-        condition |= Q(scope_path__startswith=path)
-    return qs.filter(condition)
+    return qs.filter(under_any("scope_path", paths))

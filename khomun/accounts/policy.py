@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from khomun.accounts.choices import Role
 from khomun.accounts.models import RoleAssignment, User
 from khomun.orgunits.choices import Level
-from khomun.orgunits.models import OrgUnit
+from khomun.orgunits.models import OrgUnit, under_any
 
 # Roles whose holders must use two-factor log-in.
 ADMIN_ROLES = frozenset({Role.DEPARTMENT_ADMIN, Role.BUREAU_OWNER, Role.PROVINCE_ADMIN})
@@ -85,10 +85,7 @@ def visible_orgunits(user: Any, qs: QuerySet[OrgUnit] | None = None) -> QuerySet
     paths = _paths(user)
     if not paths:
         return qs.none()
-    condition = Q()
-    for path in paths:
-        condition |= Q(path__startswith=path)
-    return qs.filter(condition)
+    return qs.filter(under_any("path", paths))
 
 
 def visible_or_ancestor(user: Any, unit: OrgUnit) -> bool:
@@ -160,9 +157,7 @@ def manageable_users(actor: Any) -> QuerySet[User]:
     paths = _paths(actor, frozenset({Role.PROVINCE_ADMIN}))
     if not paths:
         return User.objects.none()
-    inside = Q()
-    for path in paths:
-        inside |= Q(orgunit__path__startswith=path)
+    inside = under_any("orgunit__path", paths)
     manageable = RoleAssignment.objects.filter(inside, role__in=PROVINCE_GRANTABLE)
     # Anyone holding a role the actor could not grant (elsewhere, or higher) is off limits.
     off_limits = RoleAssignment.objects.exclude(pk__in=manageable.values("pk")).values("user_id")

@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
@@ -20,7 +20,7 @@ from ninja import Query, Router, Schema, Status
 from khomun.accounts import policy
 from khomun.api.errors import ApiError
 from khomun.catalog.models import Dataset
-from khomun.orgunits.models import OrgUnit
+from khomun.orgunits.models import OrgUnit, under_any
 from khomun.records.models import Record, Subject
 from khomun.records.services import (
     create_subject,
@@ -152,10 +152,8 @@ def in_scope(user: Any, qs: QuerySet[Any], unit: OrgUnit | None = None) -> Query
         return qs.filter(orgunit_path__startswith=unit.path)
     if getattr(user, "is_superuser", False):
         return qs
-    condition = Q(pk__in=[])
-    for assignment in policy.assignments(user):
-        condition |= Q(orgunit_path__startswith=assignment.orgunit.path)
-    return qs.filter(condition)
+    paths = (a.orgunit.path for a in policy.assignments(user))
+    return qs.filter(under_any("orgunit_path", paths))
 
 
 def bad_input(field: str, text: str) -> ApiError:

@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from khomun.catalog.definition import Choice, FieldDef
 from khomun.excel.values import NO, YES
+from khomun.orgunits.models import under_any
 
 if TYPE_CHECKING:
     from khomun.excel.exports import RowMaker
@@ -213,9 +214,7 @@ def copy_query(maker: RowMaker, records: QuerySet[Record]) -> SQL:
         ),
         minute,
     ]
-    shown = Q(pk__isnull=False) if maker.paths is None else Q(pk__isnull=True)
-    for path in maker.paths or []:
-        shown |= Q(orgunit_path__startswith=path)
+    shown = Q(pk__isnull=False) if maker.paths is None else under_any("orgunit_path", maker.paths)
     # The inner query reads and sorts the rows (its scan and sort may run in parallel
     # workers); the outer one formats them in that order, the fields taken out of the
     # stored values by one call (jsonb_to_record, field keys being identifiers). OFFSET 0

@@ -45,7 +45,7 @@ from khomun.excel import reading
 from khomun.excel.models import ImportJob, ImportState
 from khomun.excel.reading import SUBJECT_COLUMN, FileRefused, Layout
 from khomun.orgunits.choices import Level
-from khomun.orgunits.models import OrgUnit
+from khomun.orgunits.models import OrgUnit, under_any
 from khomun.records import bulk
 from khomun.records.choices import RecordState
 from khomun.records.models import Record, Subject
@@ -676,15 +676,12 @@ def _row_failed(checker: Checker, row: int, exc: RecordError) -> ImportFailed:
 def jobs_for(user: Any) -> Any:
     """Imports the user may follow: those of every unit in their scope (a province
     admin sees its districts'), newest first."""
-    from django.db.models import Q
 
     qs = ImportJob.objects.select_related("dataset", "period", "orgunit", "user")
     if getattr(user, "is_superuser", False):
         return qs
-    condition = Q(pk__in=[])
-    for assignment in policy.assignments(user):
-        condition |= Q(orgunit_path__startswith=assignment.orgunit.path)
-    return qs.filter(condition)
+    paths = (a.orgunit.path for a in policy.assignments(user))
+    return qs.filter(under_any("orgunit_path", paths))
 
 
 def get_job_for_user(user: Any, job_id: int) -> ImportJob:

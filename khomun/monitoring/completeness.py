@@ -37,10 +37,9 @@ from django.db.models import Case, CharField, Count, DateTimeField, F, Q, Value,
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from khomun.monitoring import summary
 from khomun.monitoring.labels import GAP_LABELS
 from khomun.orgunits.choices import Level
-from khomun.orgunits.models import OrgUnit
+from khomun.orgunits.models import OrgUnit, under_any
 from khomun.records.choices import RecordState
 from khomun.records.models import Record, Subject, active_between
 from khomun.schedule.models import Period, ProvinceDeadline
@@ -117,6 +116,12 @@ class Figures:
         return data
 
 
+# Every figure, in the order of Figures' fields (the stored columns of monitoring.summary).
+FIGURE_NAMES = tuple(f.name for f in fields(Figures))
+# The figures counted from records (all but the expected).
+RECORD_FIGURES = FIGURE_NAMES[1:]
+
+
 @dataclass
 class Rollup:
     """One period under one unit: the unit's total and each child's figures."""
@@ -168,6 +173,8 @@ def figures_by_prefix(
 
     Under a province or the country, grouped by district or coarser, they are summed
     from the stored figures of each district (`monitoring.summary`); below, counted live."""
+    from khomun.monitoring import summary  # it counts with figures_by_prefix_live
+
     if unit.level in (Level.COUNTRY, Level.PROVINCE) and prefix <= summary.DISTRICT_KEY_LENGTH:
         groups: dict[int, dict[str, Figures]] = {p.pk: {} for p in periods}
         for period_id, by_area in summary.district_figures(periods, unit).items():
@@ -191,14 +198,6 @@ def figures_by_prefix_live(
     return groups
 
 
-def _under(field: str, paths: Sequence[str]) -> Q:
-    """`field` starts with one of `paths`."""
-    condition = Q(pk__in=[])
-    for path in paths:
-        condition |= Q(**{f"{field}__startswith": path})
-    return condition
-
-
 def _slot(groups: dict[int, dict[str, Figures]], period_id: int, key: str) -> Figures:
     return groups[period_id].setdefault(key, Figures())
 
@@ -220,7 +219,7 @@ def _count_expected_subjects(
     }
     rows = (
         Subject.objects.filter(
-            _under("orgunit_path", paths),
+            under_any("orgunit_path", paths),
             kind__in={p.dataset.subject_kind for p in with_subjects},
             merged_into__isnull=True,
         )
@@ -245,7 +244,7 @@ def _count_expected_units(
     if not levels:
         return
     rows = (
-        OrgUnit.objects.filter(_under("path", paths), level__in=levels, has_cdd_office=True)
+        OrgUnit.objects.filter(under_any("path", paths), level__in=levels, has_cdd_office=True)
         .annotate(group=Substr("path", 1, prefix))
         .order_by()
         .values("group", "level")
@@ -269,7 +268,7 @@ def _counted_records(periods: Sequence[Period], unit: OrgUnit, paths: Sequence[s
         of_kind |= Q(period_id__in=ids, subject__kind=kind)
     of_subject = (
         Q(subject__isnull=False)
-        & _under("subject__orgunit_path", paths)
+        & under_any("subject__orgunit_path", paths)
         & of_kind
         & Q(subject__merged_into__isnull=True)
         & (Q(subject__active_from__isnull=True) | Q(subject__active_from__lte=F("period__end")))
@@ -279,7 +278,9 @@ def _counted_records(periods: Sequence[Period], unit: OrgUnit, paths: Sequence[s
     for p in periods:
         if not p.dataset.subject_kind:
             of_unit |= Q(period_id=p.pk, orgunit__level__in=list(p.dataset.levels))
-    of_unit &= Q(subject__isnull=True, orgunit__has_cdd_office=True) & _under("orgunit_path", paths)
+    of_unit &= Q(subject__isnull=True, orgunit__has_cdd_office=True) & under_any(
+        "orgunit_path", paths
+    )
     return of_subject | of_unit
 
 
@@ -347,15 +348,7 @@ def _count_records(
     )
     for row in rows:
         slot = _slot(groups, row["period_id"], row["group"])
-        for name in (
-            "recorded",
-            "complete",
-            "submitted",
-            "approved",
-            "returned",
-            "on_time",
-            "late",
-        ):
+        for name in RECORD_FIGURES:
             setattr(slot, name, getattr(slot, name) + row[name])
 
 

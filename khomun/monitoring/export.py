@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from khomun.monitoring.completeness import FIGURE_NAMES as COUNTED_FIGURES
 from khomun.monitoring.completeness import Figures, Gap, Rollup
 from khomun.monitoring.labels import FIGURE_LABELS, GAP_LABELS
 from khomun.monitoring.matrix import Matrix
@@ -78,17 +79,7 @@ def response(filename: str, sheets: Sequence[Sheet]) -> HttpResponse:
 
 # ---------------------------------------------------------------- the screens' tables
 
-FIGURE_NAMES = (
-    "expected",
-    "recorded",
-    "complete",
-    "submitted",
-    "approved",
-    "returned",
-    "on_time",
-    "late",
-    "missing",
-)
+FIGURE_NAMES = (*COUNTED_FIGURES, "missing")
 
 
 def figure_headers() -> list[str]:

@@ -42,20 +42,11 @@ from django.db import connection
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 
+from khomun.monitoring.completeness import FIGURE_NAMES, Figures, figures_by_prefix_live
 from khomun.monitoring.models import AreaFigures
 from khomun.orgunits.choices import Level
 from khomun.orgunits.models import OrgUnit
 
-FIGURE_NAMES = (
-    "expected",
-    "recorded",
-    "complete",
-    "submitted",
-    "approved",
-    "returned",
-    "on_time",
-    "late",
-)
 MARKER = "*"  # the row that says a period's rows were made for every area
 DISTRICT_KEY_LENGTH = len("TH/52/5201/")
 # Above this many areas with stale figures a reader recounts its whole unit at once.
@@ -229,8 +220,6 @@ def district_figures(periods: Sequence[Any], unit: OrgUnit) -> dict[int, dict[st
     """Current figures of each period under `unit` (a province or the country), per
     area: {period id: {area path: Figures}}, areas with nothing left out, as a live
     count grouped by district would give."""
-    from khomun.monitoring.completeness import Figures
-
     by_pk = {p.pk: p for p in periods}
     rows = list(
         AreaFigures.objects.filter(period_id__in=list(by_pk))
@@ -270,8 +259,6 @@ def district_figures(periods: Sequence[Any], unit: OrgUnit) -> dict[int, dict[st
 def _live(
     periods: Sequence[Any], unit: OrgUnit, within: Sequence[str] = ()
 ) -> dict[int, dict[str, Any]]:
-    from khomun.monitoring.completeness import figures_by_prefix_live
-
     return figures_by_prefix_live(periods, unit, DISTRICT_KEY_LENGTH, within)
 
 
@@ -296,8 +283,6 @@ def _recount(
 ) -> dict[tuple[int, str], Any]:
     """Live figures of the stale (period, area) pairs: one count over just those areas
     (over the whole unit when there are many)."""
-    from khomun.monitoring.completeness import Figures
-
     areas = sorted({row[2] for row in stale})
     whole = len(areas) > AREAS_ONE_BY_ONE or unit.path in areas
     period_ids = sorted({row[1] for row in stale})

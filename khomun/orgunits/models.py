@@ -6,6 +6,8 @@ Lampang" is one indexed prefix query instead of a walk in Python.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +15,15 @@ from django.utils.translation import gettext_lazy as _
 from khomun.orgunits.choices import Level, OfficeKind
 
 COUNTRY_CODE = "TH"
+
+
+def under_any(field: str, paths: Iterable[str]) -> models.Q:
+    """Rows whose `field` (an org path or code) starts with one of `paths`; no row
+    when there are none."""
+    condition = models.Q(pk__in=[])
+    for path in paths:
+        condition |= models.Q(**{f"{field}__startswith": path})
+    return condition
 
 
 class OrgUnitQuerySet(models.QuerySet["OrgUnit"]):

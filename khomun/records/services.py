@@ -31,7 +31,7 @@ from khomun.lib.thaidate import format_date
 from khomun.monitoring import summary
 from khomun.monitoring.locking import is_open_for
 from khomun.orgunits.choices import Level
-from khomun.orgunits.models import OrgUnit
+from khomun.orgunits.models import OrgUnit, under_any
 from khomun.orgunits.services import OrgUnitError, get_or_create_village
 from khomun.records.choices import ChangeAction, Entity, RecordState
 from khomun.records.models import Change, Record, Subject
@@ -553,11 +553,8 @@ def search_subjects(
     qs = Subject.objects.filter(merged_into__isnull=True).select_related("orgunit")
     units = [under] if under is not None else [a.orgunit for a in policy.assignments(actor)]
     if under is not None or not getattr(actor, "is_superuser", False):
-        condition = Q(pk__in=[])
-        for unit in units:
-            if policy.can_view(actor, unit):
-                condition |= Q(orgunit_path__startswith=unit.path)
-        qs = qs.filter(condition)
+        seen = (unit.path for unit in units if policy.can_view(actor, unit))
+        qs = qs.filter(under_any("orgunit_path", seen))
     if kind:
         qs = qs.filter(kind=kind)
     if state == "active":

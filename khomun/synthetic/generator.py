@@ -40,7 +40,7 @@ from khomun.catalog.validation import validate_values
 from khomun.lib.thaidate import fiscal_year
 from khomun.monitoring import summary
 from khomun.orgunits.choices import Level
-from khomun.orgunits.models import OrgUnit
+from khomun.orgunits.models import OrgUnit, under_any
 from khomun.records.choices import RecordState
 from khomun.records.models import Record, Subject
 from khomun.records.services import tokens
@@ -590,10 +590,7 @@ class Run:
 
 
 def _code_prefixes(prefixes: set[str]) -> Q:
-    condition = Q(pk__in=[])
-    for prefix in sorted(prefixes):
-        condition |= Q(code__startswith=prefix)
-    return condition
+    return under_any("code", sorted(prefixes))
 
 
 def _habit_now(habit: str, rng: random.Random) -> str:
