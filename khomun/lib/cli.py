@@ -27,6 +27,14 @@ def number_argument(text: str, name: str, hint: str) -> int:
     return int(text)
 
 
+def fiscal_year_argument(text: str, example: int, name: str = "--fiscal-year") -> int:
+    """A fiscal year in the Buddhist Era (2500-2700), given as text."""
+    year = number_argument(text, name, f"ปีงบประมาณ พ.ศ. เช่น {example}")
+    if not 2500 <= year <= 2700:
+        raise CommandError(f"{name}: ปีงบประมาณต้องเป็น พ.ศ. เช่น {example} (ได้ {year})")
+    return year
+
+
 def output_path(path: str) -> Path:
     """Checked before any work is done (a letter then uses no number)."""
     if not path:

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from khomun.letters.choices import LetterType, Source
 from khomun.letters.content import LetterKind
 from khomun.letters.services import LetterError, generate_letter
-from khomun.lib.cli import number_argument, output_path, province_argument
+from khomun.lib.cli import fiscal_year_argument, number_argument, output_path, province_argument
 
 FORMATS = ("pdf", "docx")
 NO_DISTRICTS = "districts"
@@ -43,9 +43,7 @@ class Command(BaseCommand):
         if letter_type not in LetterType.values:
             raise CommandError(f"ประเภทหนังสือ: ต้องเป็น schedule หรือ reminder (ได้ {letter_type!r})")
         province = province_argument(options["province"])
-        year = number_argument(options["fiscal_year"], "--fiscal-year", "ปีงบประมาณ พ.ศ. เช่น 2562")
-        if not 2500 <= year <= 2700:
-            raise CommandError(f"--fiscal-year: ปีงบประมาณต้องเป็น พ.ศ. เช่น 2562 (ได้ {year})")
+        year = fiscal_year_argument(options["fiscal_year"], 2562)
         month = None
         if letter_type == LetterType.REMINDER:
             month = number_argument(options["month"], "--month", "เลขเดือน 1 ถึง 12 เช่น 9")

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from khomun.lib.cli import number_argument
+from khomun.lib.cli import fiscal_year_argument
 from khomun.monitoring import summary
 
 ACTIONS = ("check",)
@@ -30,13 +30,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] not in ACTIONS:
             raise CommandError(f"คำสั่ง: ต้องเป็น check (ได้ {options['action']!r})")
-        year = None
-        if options["fiscal_year"]:
-            year = number_argument(
-                options["fiscal_year"], "--fiscal-year", "ปีงบประมาณ พ.ศ. เช่น 2569"
-            )
-            if not 2500 <= year <= 2700:
-                raise CommandError(f"--fiscal-year: ปีงบประมาณต้องเป็น พ.ศ. เช่น 2569 (ได้ {year})")
+        year = (
+            fiscal_year_argument(options["fiscal_year"], 2569) if options["fiscal_year"] else None
+        )
         periods = summary.built_periods(year)
         wrong = summary.check(periods, repair=options["repair"])
         for period_id, area, differs in wrong:

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from khomun.lib.cli import number_argument, output_path, province_argument
+from khomun.lib.cli import fiscal_year_argument, number_argument, output_path, province_argument
 from khomun.monitoring import report, report_pdf, report_xlsx
 
 REPORTS = ("recording",)
@@ -38,9 +38,7 @@ class Command(BaseCommand):
         if options["name"] not in REPORTS:
             raise CommandError(f"ชื่อรายงาน: ต้องเป็น recording (ได้ {options['name']!r})")
         province = province_argument(options["province"])
-        year = number_argument(options["fiscal_year"], "--fiscal-year", "ปีงบประมาณ พ.ศ. เช่น 2561")
-        if not 2500 <= year <= 2700:
-            raise CommandError(f"--fiscal-year: ปีงบประมาณต้องเป็น พ.ศ. เช่น 2561 (ได้ {year})")
+        year = fiscal_year_argument(options["fiscal_year"], 2561)
         month = number_argument(options["month"], "--month", "เลขเดือน 1 ถึง 12 เช่น 9")
         if not 1 <= month <= 12:
             raise CommandError(f"--month: ต้องเป็นเลขเดือน 1 ถึง 12 (ได้ {month})")
