@@ -39,7 +39,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from khomun.accounts import policy
-from khomun.catalog.definition import DatasetDefinition, FieldDef
+from khomun.catalog.definition import DatasetDefinition
 from khomun.catalog.validation import Memo, ValidationResult, validate_values
 from khomun.excel import reading
 from khomun.excel.models import ImportJob, ImportState
@@ -376,20 +376,21 @@ class Checker:
                 return code if path.startswith(unit.path) else unit.code
         return unit.code
 
-    def _identity(self) -> list[FieldDef]:
-        return self.identity_fields
-
     def _name(self, cleaned: dict[str, Any]) -> str:
         names = [
             str(cleaned.get(f.key, "")).strip()
-            for f in self._identity()
+            for f in self.identity_fields
             if f.type not in ("national_id", "orgunit")
         ]
         return normalise_name(" ".join(n for n in names if n))
 
     def _national_id(self, cleaned: dict[str, Any]) -> str:
         return next(
-            (str(cleaned.get(f.key) or "") for f in self._identity() if f.type == "national_id"),
+            (
+                str(cleaned.get(f.key) or "")
+                for f in self.identity_fields
+                if f.type == "national_id"
+            ),
             "",
         )
 
@@ -413,7 +414,7 @@ class Checker:
             return subject, subject.pk
         name = self._name(cleaned)
         if not name:
-            first = self._identity()[0].key if self._identity() else None
+            first = self.identity_fields[0].key if self.identity_fields else None
             self.error(row, first, _("กรุณาระบุชื่อ"), cells)
             return None, None
         place = self._place_code(cleaned)
@@ -437,7 +438,7 @@ class Checker:
             return
         if key in self.seen:
             message = _("ซ้ำกับแถวที่ %(row)s ของไฟล์ (รายการเดียวกัน)") % {"row": self.seen[key]}
-            first = self._identity()[0].key if self._identity() else None
+            first = self.identity_fields[0].key if self.identity_fields else None
             self.error(row, first, message, cells)
             return
         self.seen[key] = row
@@ -446,7 +447,7 @@ class Checker:
             period = self.job.period
             if not subject.is_active_during(period.start, period.end):
                 message = _("รายการนี้ไม่ได้ดำเนินการในงวดนี้ (ยุบเลิกแล้วหรือยังไม่เริ่ม)")
-                self.error(row, self._identity()[0].key, message, cells)
+                self.error(row, self.identity_fields[0].key, message, cells)
                 return
             record = self.records.get(subject.pk)
         self._plan(row, cleaned, cells, subject, record, result)
@@ -476,7 +477,7 @@ class Checker:
         if record is not None and record.state == RecordState.APPROVED:
             self.errors.append(RowError(row, None, "", "", "", _("ข้อมูลนี้ได้รับอนุมัติแล้ว แก้ไขไม่ได้")))
             return
-        identity = {f.key for f in self._identity()}
+        identity = {f.key for f in self.identity_fields}
         if subject is not None and record is None and set(cleaned) <= identity:
             self.plan.append(Planned(row, cleaned, subject, None, skip=True))
             return
@@ -498,7 +499,7 @@ class Checker:
                 merged_into__isnull=True,
             ).values_list("national_id", flat=True)
         )
-        key = next((f.key for f in self._identity() if f.type == "national_id"), "")
+        key = next((f.key for f in self.identity_fields if f.type == "national_id"), "")
         for row, national_id in self.outside_ids:
             if national_id in taken:
                 message = _("เลขประจำตัวประชาชนนี้ลงทะเบียนไว้แล้วในระบบ")
