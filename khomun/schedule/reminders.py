@@ -235,10 +235,9 @@ def province_codes(scope: OrgUnit | None) -> list[str]:
 def figures_by_unit(periods: Sequence[Period], scope: OrgUnit) -> dict[int, dict[str, Figures]]:
     """Period id -> unit path -> figures, for every district and every province's own
     work under `scope`, in the monitoring app's few grouped queries."""
-    # The monitoring roll-up groups by the child level; grouped by the district path, the
-    # same counts serve every district of the country at once.
-    # Grouped by district path: each district its own figures, a province's own
-    # subjects or records the group "TH/52/" (and the stored figures serve it).
+    # Grouped by the district path, not the child level: one pass serves every district
+    # of the country (a province's own subjects or records are the group "TH/52/"),
+    # from the stored figures of monitoring.summary.
     return completeness.figures_by_prefix(periods, scope, summary.DISTRICT_KEY_LENGTH)
 
 
