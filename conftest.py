@@ -62,6 +62,15 @@ def _fast_tests(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_reference_cache() -> None:
+    """Each test starts from a database rolled back (or flushed) under the process's
+    kept reference data: forget it, as a new worker would."""
+    from khomun.lib import refcache
+
+    refcache.clear()
+
+
 @pytest.fixture
 def orgtree(db: None) -> None:
     """The tree, reloaded if a transactional test flushed it."""

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "ninja",
+    "khomun.lib",
     "khomun.orgunits",
     "khomun.accounts",
     "khomun.catalog",

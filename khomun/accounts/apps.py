@@ -7,3 +7,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from khomun.accounts import signals  # noqa: F401  (connects the audit receivers)
+        from khomun.accounts.models import RoleAssignment
+        from khomun.lib import refcache
+
+        refcache.watch(RoleAssignment)

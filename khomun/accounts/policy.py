@@ -15,6 +15,7 @@ from django.http import Http404
 
 from khomun.accounts.choices import Role
 from khomun.accounts.models import RoleAssignment, User
+from khomun.lib import refcache
 from khomun.orgunits.choices import Level
 from khomun.orgunits.models import OrgUnit, under_any
 
@@ -39,14 +40,19 @@ PROVINCE_GRANTABLE = frozenset(
 
 
 def assignments(user: Any) -> list[RoleAssignment]:
-    """The user's roles, fetched once per request and kept on the user object."""
+    """The user's roles with their org units, kept by the process until roles or org
+    units change (refcache) and on the user object for the rest of the request."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
     cached: list[RoleAssignment] | None = getattr(user, "_khomun_roles", None)
     if cached is None:
-        cached = list(RoleAssignment.objects.filter(user=user).select_related("orgunit"))
+        cached = refcache.lookup(("roles", user.pk), lambda: _load_assignments(user.pk))
         user._khomun_roles = cached
     return cached
+
+
+def _load_assignments(user_id: int) -> list[RoleAssignment]:
+    return list(RoleAssignment.objects.filter(user_id=user_id).select_related("orgunit"))
 
 
 def forget(user: Any) -> None:

@@ -20,6 +20,7 @@ from ninja import Query, Router, Schema, Status
 from khomun.accounts import policy
 from khomun.api.errors import ApiError
 from khomun.catalog.models import Dataset
+from khomun.lib import refcache
 from khomun.orgunits.models import OrgUnit, under_any
 from khomun.records.models import Record, Subject
 from khomun.records.services import (
@@ -176,6 +177,8 @@ def record_for_user(user: Any, record_id: int) -> Record:
     record = (
         Record.objects.filter(pk=record_id)
         .select_related("period__dataset", "orgunit", "subject", "dataset_version")
+        # The definition's JSON is read only when this process has not parsed it yet.
+        .defer("dataset_version__definition")
         .order_by()  # one row by its id: no sort over the joined tables
         .first()
     )
@@ -286,19 +289,22 @@ def record_detail(request: HttpRequest, record_id: int) -> RecordOut:
 
 
 def period_for_input(key: str, fiscal_year: int, number: int) -> Period:
-    """The period, its dataset and the dataset's current version, in one query (a save
-    needs all three); which one is missing is asked only when one is."""
-    period = (
-        Period.objects.select_related("dataset__current")
-        # The definition's JSON is read only when this process has not parsed it yet.
-        .defer("dataset__current__definition")
-        .filter(
-            dataset__fiscal_year=fiscal_year,
-            dataset__key=key,
-            dataset__current__isnull=False,
-            number=number,
-        )
-        .first()
+    """The period, its dataset and the dataset's current version (a save needs all
+    three), kept by the process (refcache); which one is missing is asked only when one is."""
+    period = refcache.lookup(
+        ("period_for_input", key, fiscal_year, number),
+        lambda: (
+            Period.objects.select_related("dataset__current")
+            # The definition's JSON is read only when this process has not parsed it yet.
+            .defer("dataset__current__definition")
+            .filter(
+                dataset__fiscal_year=fiscal_year,
+                dataset__key=key,
+                dataset__current__isnull=False,
+                number=number,
+            )
+            .first()
+        ),
     )
     if period is not None:
         return period

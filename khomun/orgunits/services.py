@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import geothai
 from django.db import transaction
 
+from khomun.lib import refcache
 from khomun.orgunits.choices import Level, OfficeKind
 from khomun.orgunits.models import COUNTRY_CODE, Office, OrgUnit, WorkingGroup
 
@@ -40,6 +41,7 @@ class LoadSummary:
 
 
 def _upsert(rows: list[OrgUnit]) -> None:
+    refcache.changed()  # bulk_create sends no signals
     OrgUnit.objects.bulk_create(
         rows,
         batch_size=1000,
@@ -143,6 +145,19 @@ def ensure_offices() -> int:
     ]
     WorkingGroup.objects.bulk_create(groups, batch_size=1000)
     return Office.objects.count()
+
+
+def unit_by_code(code: str) -> OrgUnit | None:
+    """The org unit of a code, kept by the process (refcache): saves look codes up all day."""
+    return refcache.lookup(("orgunit", code), lambda: OrgUnit.objects.filter(code=code).first())
+
+
+def district_of(unit: OrgUnit) -> OrgUnit:
+    """The district a village or subdistrict lies in (its code's first four digits)."""
+    district = unit_by_code(unit.code[:4])
+    if district is None:
+        raise OrgUnit.DoesNotExist(unit.code[:4])
+    return district
 
 
 def get_or_create_village(subdistrict_code: str, moo: int, name_th: str = "") -> OrgUnit:

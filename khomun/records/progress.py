@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from khomun.accounts import policy
 from khomun.catalog.definition import DatasetDefinition
+from khomun.lib import refcache
 from khomun.lib.thaidate import fiscal_year
 from khomun.orgunits.choices import Level
 from khomun.orgunits.models import OrgUnit
@@ -101,14 +102,8 @@ def due_for_unit(unit: OrgUnit, today: dt.date | None = None) -> list[DueItem]:
     """Open (started, not locked) periods of this fiscal year that the unit follows."""
     today = today or timezone.localdate()
     followed = FOLLOWED_LEVELS.get(unit.level, frozenset())
-    candidates = Period.objects.filter(
-        dataset__fiscal_year=fiscal_year(today),
-        dataset__current__isnull=False,
-        start__lte=today,
-        lock__gte=today,
-    ).select_related("dataset")
     # JSON "contains" is not portable to SQLite, and the list is short: filter here.
-    periods = [p for p in candidates if followed & set(p.dataset.levels)]
+    periods = [p for p in open_periods(today) if followed & set(p.dataset.levels)]
     if not periods:
         return []
     counts = counts_for(periods, unit)
@@ -119,6 +114,22 @@ def due_for_unit(unit: OrgUnit, today: dt.date | None = None) -> list[DueItem]:
         items.append(DueItem(period, unit, due, (due - today).days, counts[period.pk]))
     items.sort(key=lambda i: (i.due, i.period.dataset.order, i.period.number))
     return items
+
+
+def open_periods(today: dt.date) -> list[Period]:
+    """Started, not locked periods of the fiscal year with their datasets, kept by the
+    process (refcache): every home page asks."""
+    return refcache.lookup(
+        ("open_periods", today),
+        lambda: list(
+            Period.objects.filter(
+                dataset__fiscal_year=fiscal_year(today),
+                dataset__current__isnull=False,
+                start__lte=today,
+                lock__gte=today,
+            ).select_related("dataset")
+        ),
+    )
 
 
 def counts_for(periods: list[Period], unit: OrgUnit) -> dict[int, Counts]:

@@ -32,7 +32,12 @@ from khomun.monitoring import summary
 from khomun.monitoring.locking import is_open_for
 from khomun.orgunits.choices import Level
 from khomun.orgunits.models import OrgUnit, under_any
-from khomun.orgunits.services import OrgUnitError, get_or_create_village
+from khomun.orgunits.services import (
+    OrgUnitError,
+    district_of,
+    get_or_create_village,
+    unit_by_code,
+)
 from khomun.records.choices import ChangeAction, Entity, RecordState
 from khomun.records.models import Change, Record, Subject
 from khomun.schedule.models import Period
@@ -572,10 +577,9 @@ def search_subjects(
 
 def recording_unit(subject: Subject) -> OrgUnit:
     """The office that records a subject: its district, or its province for province units."""
-    code = subject.orgunit.code
     if subject.orgunit.level in (Level.PROVINCE, Level.COUNTRY):
         return subject.orgunit
-    return OrgUnit.objects.get(code=code[:4])
+    return district_of(subject.orgunit)
 
 
 def _check_open(
@@ -602,7 +606,7 @@ def _definition_for(
 
 def _resolve_unit(code: str) -> OrgUnit | None:
     """The unit of a code; a village is made the first time its code is used."""
-    unit = OrgUnit.objects.filter(code=code).first()
+    unit = unit_by_code(code)
     if unit is None and len(code) == 8:
         try:
             unit = get_or_create_village(code[:6], int(code[6:]))
@@ -623,9 +627,9 @@ def _check_references(actor: Any, defn: DatasetDefinition, values: dict[str, Any
         if value is None:
             continue
         if f.type == "orgunit":
-            unit = OrgUnit.objects.filter(code=value).first()
+            unit = unit_by_code(value)
             if unit is None and len(value) == 8:
-                unit = OrgUnit.objects.filter(code=value[:6]).first()  # village made later
+                unit = unit_by_code(value[:6])  # village made later
             if unit is None or not policy.visible_or_ancestor(actor, unit):
                 raise _area_error(f.key, value)
         elif f.type == "subject":
@@ -717,7 +721,7 @@ def subject_from_values(
 def _office_of(unit: OrgUnit) -> OrgUnit:
     """The recording office above a unit: the unit itself from district level up."""
     if unit.level in (Level.VILLAGE, Level.SUBDISTRICT):
-        return OrgUnit.objects.get(code=unit.code[:4])
+        return district_of(unit)
     return unit
 
 
@@ -836,13 +840,18 @@ def _update(
 ) -> Record:
     if expected_version is None:
         expected_version = record.version
-    before = Record.objects.filter(pk=record.pk).values_list("values", flat=True).first()
+    # The values as stored at the expected version: the record's own when it was read at
+    # that version (the update below succeeds only if nobody saved since), else read.
+    before = record.values
+    if record.version != expected_version:
+        before = Record.objects.filter(pk=record.pk).values_list("values", flat=True).first()
+    now = timezone.now()
     changed = Record.objects.filter(pk=record.pk, version=expected_version).update(
         values=values,
         complete=complete,
         version=F("version") + 1,
         updated_by=actor,
-        updated_at=timezone.now(),
+        updated_at=now,
     )
     if not changed:
         raise ConflictError(
@@ -852,7 +861,9 @@ def _update(
             )
         )
     summary.touch_record(record)
-    record.refresh_from_db()
+    # As the UPDATE left the row (no re-read: it would also drop the loaded period and unit).
+    record.values, record.complete, record.version = values, complete, expected_version + 1
+    record.updated_by, record.updated_at = actor, now
     log_change(
         Entity.RECORD,
         record.pk,

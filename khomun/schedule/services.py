@@ -10,6 +10,7 @@ from django.db import transaction
 from khomun.accounts import policy
 from khomun.catalog.definition import DatasetDefinition
 from khomun.catalog.models import Dataset
+from khomun.lib import refcache
 from khomun.lib.thaidate import format_date
 from khomun.orgunits.choices import Level
 from khomun.orgunits.models import OrgUnit
@@ -94,9 +95,15 @@ def due_for(
 
 
 def province_deadlines(periods: list[Period], province_code: str) -> dict[tuple[int, str], dt.date]:
-    """All deadlines a province set for these periods, in one query."""
-    rows = ProvinceDeadline.objects.filter(period__in=periods, province__code=province_code)
-    return {(row.period_id, province_code): row.due for row in rows}
+    """All deadlines a province set for these periods, in one query, kept by the process
+    (refcache): every home page of the province asks."""
+
+    def load() -> dict[tuple[int, str], dt.date]:
+        rows = ProvinceDeadline.objects.filter(period__in=periods, province__code=province_code)
+        return {(row.period_id, province_code): row.due for row in rows}
+
+    key = ("province_deadlines", province_code, tuple(sorted(p.pk for p in periods)))
+    return refcache.lookup(key, load)
 
 
 def periods_for_year(fiscal_year: int) -> list[Period]:

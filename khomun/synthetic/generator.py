@@ -37,6 +37,7 @@ from khomun.catalog.definition import DatasetDefinition
 from khomun.catalog.models import Dataset
 from khomun.catalog.services import datasets_for, load_catalog, shipped_years
 from khomun.catalog.validation import validate_values
+from khomun.lib import refcache
 from khomun.lib.thaidate import fiscal_year
 from khomun.monitoring import summary
 from khomun.orgunits.choices import Level
@@ -668,6 +669,7 @@ def generate(options: Options) -> Summary:
     years = fiscal_years(options, today)
     check_can_run(options)
     with transaction.atomic():
+        refcache.changed()  # villages are written by COPY, without signals
         if options.reset:
             reset_generated()
         run_number = GeneratedRun.objects.count()

@@ -14,12 +14,17 @@ from django.views.decorators.http import require_POST
 from khomun.accounts import policy
 from khomun.accounts.choices import Role
 from khomun.accounts.models import User
+from khomun.lib import refcache
 from khomun.orgunits.models import OrgUnit
 from khomun.records.progress import due_for_unit
 
 
 def _children(unit: OrgUnit) -> list[OrgUnit]:
-    return list(unit.children.annotate(child_count=Count("children")).order_by("code"))
+    """The units right below, with their own number of children (kept by the process)."""
+    return refcache.lookup(
+        ("children", unit.pk),
+        lambda: list(unit.children.annotate(child_count=Count("children")).order_by("code")),
+    )
 
 
 @login_required

@@ -1,0 +1,200 @@
+"""The reference data a worker keeps between requests (khomun.lib.refcache): served
+without a query while nothing changed, dropped as soon as anything it holds changed,
+whichever worker changed it, and never taken from a change that was rolled back."""
+
+import datetime as dt
+from contextlib import contextmanager
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.signals import request_finished, request_started
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from khomun.accounts.models import RoleAssignment
+from khomun.catalog.models import Dataset
+from khomun.lib import refcache
+from khomun.lib.models import CacheGeneration
+from khomun.orgunits.services import load_orgunits, unit_by_code
+from khomun.schedule.models import Period
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+GROUP = {
+    "group_name": "กลุ่มออมทรัพย์บ้านทุ่งฝาย",
+    "village": "52010102",
+    "members_male": 10,
+    "members_female": 15,
+    "members": 25,
+    "savings_balance": "1000",
+    "loans_outstanding": 0,
+    "welfare_fund": 0,
+}
+JSON = "application/json"
+NEW = {"dataset": "savings_groups", "fiscal_year": 2562, "period": 1, "orgunit": "5201"}
+
+
+@contextmanager
+def request_scope():
+    """What Django does around every request, without the HTTP."""
+    request_started.send(sender=None)
+    try:
+        yield
+    finally:
+        request_finished.send(sender=None)
+
+
+def period_lock(number: int = 1) -> dt.date:
+    def load():
+        return Period.objects.get(
+            dataset__fiscal_year=2562, dataset__key="savings_groups", number=number
+        )
+
+    return refcache.lookup(("test-period", number), load).lock
+
+
+def queries(call):
+    with CaptureQueriesContext(connection) as context:
+        value = call()
+    return value, len(context.captured_queries)
+
+
+def another_worker_writes_a_new_token():
+    """Another process changed reference data and committed: only the token tells."""
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE lib_cachegeneration SET token = 'elsewhere' WHERE id = 1")
+
+
+def test_a_request_reads_the_token_once_and_then_serves_from_memory(catalog_2562):
+    with request_scope():
+        first, first_queries = queries(period_lock)
+        again, again_queries = queries(period_lock)
+    with request_scope():
+        later, later_queries = queries(period_lock)
+    assert first == again == later
+    assert (first_queries, again_queries) == (2, 0)  # the token, then the period
+    assert later_queries == 1  # the next request reads the token only
+
+
+def test_a_change_made_by_another_worker_is_seen_by_the_next_request(catalog_2562):
+    with request_scope():
+        before = period_lock()
+    Period.objects.filter(dataset__fiscal_year=2562, number=1).update(lock=dt.date(2030, 1, 1))
+    with request_scope():
+        assert period_lock() == before  # an update without the token: still kept
+    another_worker_writes_a_new_token()
+    with request_scope():
+        assert period_lock() == dt.date(2030, 1, 1)
+
+
+def test_saving_a_watched_model_drops_what_was_kept(catalog_2562):
+    with request_scope():
+        period_lock()
+    period = Period.objects.get(dataset__fiscal_year=2562, dataset__key="savings_groups", number=1)
+    period.lock = dt.date(2031, 2, 3)
+    period.save()
+    with request_scope():
+        assert period_lock() == dt.date(2031, 2, 3)
+
+
+def test_the_writer_reads_its_own_change_and_keeps_nothing_more(catalog_2562):
+    with request_scope():
+        period_lock()
+        period = Period.objects.get(
+            dataset__fiscal_year=2562, dataset__key="savings_groups", number=1
+        )
+        period.lock = dt.date(2032, 1, 1)
+        period.save()
+        lock, count = queries(period_lock)
+        assert lock == dt.date(2032, 1, 1) and count == 1
+        _, count = queries(period_lock)
+        assert count == 1  # read again: the change may yet be rolled back
+
+
+def test_a_rolled_back_change_is_never_served(catalog_2562):
+    with request_scope():
+        original = period_lock()
+    with request_scope():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            period = Period.objects.get(
+                dataset__fiscal_year=2562, dataset__key="savings_groups", number=1
+            )
+            period.lock = dt.date(2033, 1, 1)
+            period.save()
+            assert period_lock() == dt.date(2033, 1, 1)  # read inside the doomed change
+            raise RuntimeError("rolled back")
+        assert period_lock() == original
+    with request_scope():
+        assert period_lock() == original
+
+
+def test_deleting_a_watched_model_changes_the_token(catalog_2562, lampang_recorder):
+    before = CacheGeneration.objects.get(pk=1).token
+    RoleAssignment.objects.filter(user=lampang_recorder).delete()
+    assert CacheGeneration.objects.get(pk=1).token != before
+
+
+def test_outside_a_request_nothing_is_kept(catalog_2562):
+    first, first_queries = queries(period_lock)
+    again, again_queries = queries(period_lock)
+    assert first == again and first_queries == again_queries == 1
+
+
+def test_none_is_never_kept(orgtree):
+    with request_scope():
+        assert unit_by_code("99999999") is None
+        _, count = queries(lambda: unit_by_code("99999999"))
+    assert count == 1
+
+
+def test_loading_the_org_tree_changes_the_token(orgtree):
+    before = CacheGeneration.objects.get(pk=1).token
+    load_orgunits()
+    assert CacheGeneration.objects.get(pk=1).token != before
+
+
+def test_a_flushed_table_is_refilled_by_the_next_change(orgtree):
+    CacheGeneration.objects.all().delete()  # as a transactional test's flush leaves it
+    with request_scope():
+        assert unit_by_code("5201") is not None
+    refcache.changed()
+    assert CacheGeneration.objects.get(pk=1).token != ""
+
+
+# ---------------------------------------------------------------- through the API
+
+
+@pytest.fixture
+def december_2561():
+    with time_machine.travel(dt.datetime(2018, 12, 10, 10, 0, tzinfo=BANGKOK), tick=False):
+        yield
+
+
+def test_an_api_save_is_refused_once_the_period_is_locked(
+    december_2561, catalog_2562, lampang_recorder, api_client
+):
+    client = api_client(lampang_recorder)
+
+    def save(name):
+        values = {**GROUP, "group_name": name}
+        return client.post("/api/v1/records", {**NEW, "values": values}, content_type=JSON)
+
+    # The first save makes the village (a change of the tree): the second is served
+    # the period from memory, as every later one would be.
+    assert save("กลุ่มที่หนึ่ง").status_code == save("กลุ่มที่สอง").status_code == 201
+    period = Dataset.objects.get(fiscal_year=2562, key="savings_groups").periods.get(number=1)
+    period.lock = dt.date(2018, 12, 1)  # locked since before today
+    period.save()
+    refused = save("กลุ่มที่สาม")
+    assert refused.status_code == 409
+    assert "ปิดรับข้อมูลแล้ว" in refused.json()["message"]
+
+
+def test_an_api_call_after_a_role_is_taken_away_is_out_of_scope(
+    december_2561, catalog_2562, lampang_recorder, api_client, lampang_data
+):
+    client = api_client(lampang_recorder)
+    path = f"/api/v1/records/{lampang_data['lampang_record']}"
+    assert client.get(path).status_code == 200
+    RoleAssignment.objects.filter(user=lampang_recorder).delete()
+    assert client.get(path).status_code == 404
