@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.signals import request_finished, request_started
-from django.db import connection, transaction
+from django.db import close_old_connections, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from khomun.accounts.models import RoleAssignment
@@ -36,12 +36,17 @@ NEW = {"dataset": "savings_groups", "fiscal_year": 2562, "period": 1, "orgunit":
 
 @contextmanager
 def request_scope():
-    """What Django does around every request, without the HTTP."""
-    request_started.send(sender=None)
+    """What Django signals around every request, without the HTTP; like the test
+    client, without closing the test's database connection."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     try:
+        request_started.send(sender=None)
         yield
     finally:
         request_finished.send(sender=None)
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def period_lock(number: int = 1) -> dt.date:
