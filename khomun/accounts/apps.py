@@ -7,7 +7,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from khomun.accounts import signals  # noqa: F401  (connects the audit receivers)
-        from khomun.accounts.models import RoleAssignment
+        from khomun.accounts.models import ApiToken, RoleAssignment, User
         from khomun.lib import refcache
 
-        refcache.watch(RoleAssignment)
+        refcache.watch(RoleAssignment, ApiToken, User)

@@ -7,6 +7,7 @@ changes nothing when it fails.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import secrets
 import string
@@ -16,13 +17,14 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from khomun.accounts import audit, policy
 from khomun.accounts.choices import AuditAction, Role
 from khomun.accounts.models import ApiToken, RoleAssignment, User
+from khomun.lib import refcache
 from khomun.orgunits.models import OrgUnit
 
 PASSWORD_ALPHABET = "".join(c for c in string.ascii_letters + string.digits if c not in "0O1lI")
@@ -275,15 +277,38 @@ def issue_token(user: User, actor: User | None = None) -> str:
     return key
 
 
+# When this process last wrote each token's last_used_at (at most once a minute), by
+# the token's hash (never reused, unlike an id after a rollback).
+_token_marked: dict[str, dt.datetime] = {}
+
+
 def user_for_token(key: str) -> User | None:
+    """The active user of a live token. The token and its user's row are kept by the
+    process (refcache: a revoked token, a deactivated user or any save of either is
+    seen by the next request); each call gets a User object of its own."""
+    key_hash = ApiToken.hash(key)
+    found = refcache.lookup(("api_token", key_hash), lambda: _token_row(key_hash))
+    if found is None:
+        return None
+    token_id, last_used_at, user_values = found
+    now = timezone.now()
+    last = max(filter(None, (last_used_at, _token_marked.get(key_hash))), default=None)
+    if last is None or (now - last).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+        _token_marked[key_hash] = now
+    return User.from_db(DEFAULT_DB_ALIAS, _USER_FIELDS, user_values)
+
+
+_USER_FIELDS = [f.attname for f in User._meta.concrete_fields]
+
+
+def _token_row(key_hash: str) -> tuple[int, dt.datetime | None, tuple[Any, ...]] | None:
     token = (
         ApiToken.objects.select_related("user")
-        .filter(key_hash=ApiToken.hash(key), revoked_at__isnull=True, user__is_active=True)
+        .filter(key_hash=key_hash, revoked_at__isnull=True, user__is_active=True)
         .first()
     )
     if token is None:
         return None
-    now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    user_values = tuple(getattr(token.user, name) for name in _USER_FIELDS)
+    return token.pk, token.last_used_at, user_values

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
@@ -140,21 +141,33 @@ def counts_for(periods: list[Period], unit: OrgUnit) -> dict[int, Counts]:
 
 
 def _expected_subjects(periods: list[Period], unit: OrgUnit) -> dict[int, int]:
-    """Active subjects of each period's kind: one query, one filtered count per period."""
+    """Active subjects of each period's kind (as `expected_subjects` selects them): one
+    query, one filtered count per period. Written as SQL: the ORM took ten times longer
+    to build this query (five conditions a period, a dozen periods) than the database
+    to run it, on the page every recorder opens first."""
     with_subjects = [p for p in periods if p.dataset.subject_kind]
     if not with_subjects:
         return {}
-    per_period = {
-        f"p{p.pk}": Count(
-            "pk", filter=Q(kind=p.dataset.subject_kind) & active_between(p.start, p.end)
+    date = connection.ops.adapt_datefield_value
+    counts, params = [], []
+    for p in with_subjects:
+        counts.append(
+            "COUNT(*) FILTER (WHERE kind = %s"
+            " AND (active_from IS NULL OR active_from <= %s)"
+            " AND (dissolved_on IS NULL OR dissolved_on >= %s))"
         )
-        for p in with_subjects
-    }
-    kinds = {p.dataset.subject_kind for p in with_subjects}
-    row = Subject.objects.filter(
-        orgunit_path__startswith=unit.path, kind__in=kinds, merged_into__isnull=True
-    ).aggregate(**per_period)
-    return {p.pk: row[f"p{p.pk}"] for p in with_subjects}
+        params += [p.dataset.subject_kind, date(p.end), date(p.start)]
+    kinds = sorted({p.dataset.subject_kind for p in with_subjects})
+    sql = (
+        f"SELECT {', '.join(counts)} FROM {Subject._meta.db_table}"  # noqa: S608 (no input)
+        " WHERE merged_into_id IS NULL AND orgunit_path LIKE %s ESCAPE '\\'"
+        f" AND kind IN ({', '.join(['%s'] * len(kinds))})"
+    )
+    params += [connection.ops.prep_for_like_query(unit.path) + "%", *kinds]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return {p.pk: row[i] for i, p in enumerate(with_subjects)}
 
 
 def _expected_units(periods: list[Period], unit: OrgUnit) -> dict[int, int]:

@@ -11,8 +11,9 @@ import time_machine
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from khomun.accounts.models import RoleAssignment
+from khomun.accounts.models import ApiToken, RoleAssignment
 from khomun.catalog.models import Dataset
 from khomun.lib import refcache
 from khomun.lib.models import CacheGeneration
@@ -203,3 +204,40 @@ def test_an_api_call_after_a_role_is_taken_away_is_out_of_scope(
     assert client.get(path).status_code == 200
     RoleAssignment.objects.filter(user=lampang_recorder).delete()
     assert client.get(path).status_code == 404
+
+
+def test_a_token_revoked_after_use_is_refused_at_the_next_call(lampang_recorder, api_client):
+    client = api_client(lampang_recorder)
+    assert client.get("/api/v1/me").status_code == client.get("/api/v1/me").status_code == 200
+    token = ApiToken.objects.get(user=lampang_recorder)
+    token.revoked_at = timezone.now()
+    token.save()
+    assert client.get("/api/v1/me").status_code == 401
+
+
+def test_an_account_deactivated_after_use_loses_api_access_at_once(lampang_recorder, api_client):
+    client = api_client(lampang_recorder)
+    assert client.get("/api/v1/me").status_code == client.get("/api/v1/me").status_code == 200
+    lampang_recorder.is_active = False
+    lampang_recorder.save()
+    assert client.get("/api/v1/me").status_code == 401
+
+
+def test_each_call_gets_its_own_user_and_last_use_is_written_once_a_minute(
+    lampang_recorder, api_client
+):
+    client = api_client(lampang_recorder)
+    with time_machine.travel(dt.datetime(2026, 1, 5, 9, 0, tzinfo=BANGKOK), tick=False):
+        assert client.get("/api/v1/me").status_code == 200
+        with CaptureQueriesContext(connection) as context:
+            assert client.get("/api/v1/me").json()["username"] == lampang_recorder.username
+        assert not any("last_used_at" in q["sql"] for q in context.captured_queries)
+    first = ApiToken.objects.get(user=lampang_recorder).last_used_at
+    with time_machine.travel(dt.datetime(2026, 1, 5, 9, 2, tzinfo=BANGKOK), tick=False):
+        assert client.get("/api/v1/me").status_code == 200
+    assert ApiToken.objects.get(user=lampang_recorder).last_used_at - first == dt.timedelta(
+        minutes=2
+    )
+    # The language chosen on one call's user object never leaks into the next call's.
+    lampang_recorder.refresh_from_db()
+    assert lampang_recorder.language == "th"

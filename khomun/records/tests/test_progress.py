@@ -100,6 +100,31 @@ def test_it_counts_a_district_like_a_direct_count(lampang_groups, lampang_record
     assert item.counts == progress.Counts(expected=5, recorded=3, complete=2, submitted=1)
 
 
+def test_subjects_starting_or_ending_at_a_periods_edges_count_like_a_direct_count(
+    catalog_2562, lampang_recorder
+):
+    """The due list's own SQL against the ORM's `active_between`, a day either side of
+    each edge of the open savings period."""
+    period = savings_period(2)
+    day = dt.timedelta(days=1)
+    groups = make_groups(lampang_recorder, "5201", 6)
+    edges = [
+        {"active_from": period.end},  # starts on the last day: counted
+        {"active_from": period.end + day},  # starts after: not
+        {"dissolved_on": period.start},  # dissolved on the first day: counted
+        {"dissolved_on": period.start - day},  # dissolved before: not
+        {"active_from": period.start - day, "dissolved_on": period.end + day},
+    ]
+    for group, fields in zip(groups, edges, strict=False):
+        Subject.objects.filter(pk=group.pk).update(**fields)
+    district = OrgUnit.objects.get(code="5201")
+    items = progress.due_list(lampang_recorder, SPRING)
+    assert items
+    for item in items:
+        assert item.counts == direct_counts(item.period, district), str(item.period)
+    assert item_for(items, "savings_groups").counts.expected == 4
+
+
 def test_a_province_sees_its_districts_totals(lampang_groups, lampang_admin):
     item = item_for(progress.due_list(lampang_admin, SPRING), "savings_groups")
     assert item.unit.code == "52"
