@@ -17,6 +17,7 @@ from khomun.orgunits.choices import Level, OfficeKind
 from khomun.orgunits.models import COUNTRY_CODE, Office, OrgUnit, WorkingGroup
 
 BANGKOK_CODE = "10"
+SUBDISTRICT_CODE_LENGTH = 6  # province 2 digits, district 4, subdistrict 6, village 8
 
 # The working groups of a provincial CDD office (กลุ่มงาน), as the seed letters name them.
 PROVINCE_WORKING_GROUPS = [
@@ -148,7 +149,11 @@ def ensure_offices() -> int:
 
 
 def unit_by_code(code: str) -> OrgUnit | None:
-    """The org unit of a code, kept by the process (refcache): saves look codes up all day."""
+    """The org unit of a code. Units down to subdistricts (about 8,000) are kept by the
+    process (refcache: saves look them up all day); villages (tens of thousands, each
+    named by few saves) are read, so a worker's memory stays small."""
+    if len(code) > SUBDISTRICT_CODE_LENGTH:
+        return OrgUnit.objects.filter(code=code).first()
     return refcache.lookup(("orgunit", code), lambda: OrgUnit.objects.filter(code=code).first())
 
 

@@ -17,7 +17,7 @@ from khomun.accounts.models import ApiToken, RoleAssignment
 from khomun.catalog.models import Dataset
 from khomun.lib import refcache
 from khomun.lib.models import CacheGeneration
-from khomun.orgunits.services import load_orgunits, unit_by_code
+from khomun.orgunits.services import get_or_create_village, load_orgunits, unit_by_code
 from khomun.schedule.models import Period
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -241,3 +241,13 @@ def test_each_call_gets_its_own_user_and_last_use_is_written_once_a_minute(
     # The language chosen on one call's user object never leaks into the next call's.
     lampang_recorder.refresh_from_db()
     assert lampang_recorder.language == "th"
+
+
+def test_villages_are_read_not_kept(orgtree):
+    village = get_or_create_village("520101", 3, "บ้านทดสอบ")
+    with request_scope():
+        unit_by_code("5201")
+        _, district_queries = queries(lambda: unit_by_code("5201"))
+        unit_by_code(village.code)
+        _, village_queries = queries(lambda: unit_by_code(village.code))
+    assert (district_queries, village_queries) == (0, 1)
