@@ -1,7 +1,7 @@
 """Reference data kept in each worker process between requests.
 
-Org units, datasets, their periods and versions, province deadlines and users' roles
-change a few times a year; records change all day. Reading the former again on every
+Org units, datasets, their periods and versions, province deadlines, users' roles and
+API tokens change a few times a year; records change all day. Reading the former again on every
 request cost one ORM query each, 1 to 2 ms of Python apiece, a third of a save's time.
 A worker keeps them instead and drops them all when the generation token in the
 database has changed:
