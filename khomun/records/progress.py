@@ -24,6 +24,7 @@ from khomun.accounts import policy
 from khomun.catalog.definition import DatasetDefinition
 from khomun.lib import refcache
 from khomun.lib.thaidate import fiscal_year
+from khomun.monitoring import completeness
 from khomun.orgunits.choices import Level
 from khomun.orgunits.models import OrgUnit
 from khomun.records.choices import RecordState
@@ -134,7 +135,22 @@ def open_periods(today: dt.date) -> list[Period]:
 
 
 def counts_for(periods: list[Period], unit: OrgUnit) -> dict[int, Counts]:
-    """Expected, recorded, complete and submitted records of each period under `unit`."""
+    """Expected, recorded, complete and submitted records of each period under `unit`.
+
+    A province's and the country's are the monitoring pages' own figures, summed from
+    the stored figures of their districts (`monitoring.summary`: only districts written
+    since the last read are counted again), so both pages show the same numbers and a
+    province admin's home does not count a whole province. A district's are counted
+    live: every save in it would make its stored row stale anyway."""
+    if unit.level in (Level.PROVINCE, Level.COUNTRY):
+        groups = completeness.figures_by_prefix(periods, unit, len(unit.path))
+        counts = {}
+        for p in periods:
+            figures = groups[p.pk].get(unit.path, completeness.Figures())
+            counts[p.pk] = Counts(
+                figures.expected, figures.recorded, figures.complete, figures.submitted
+            )
+        return counts
     expected = _expected_subjects(periods, unit) | _expected_units(periods, unit)
     done = _recorded(periods, unit)
     return {p.pk: Counts(expected.get(p.pk, 0), *done.get(p.pk, (0, 0, 0))) for p in periods}

@@ -191,7 +191,13 @@ def _queries(unit_code, day):
 def test_the_query_count_does_not_grow_with_periods_districts_or_records(
     catalog_2562, lampang_recorder, lampang_admin
 ):
-    few, few_items = _queries("52", dt.date(2018, 10, 5))
+    """A province and the country read stored figures: the first read of a period
+    stores them, a read after saves recounts the districts written, and every read
+    costs the same few queries whatever the numbers of periods, districts and records."""
+    autumn = dt.date(2018, 10, 5)
+    _queries("52", autumn)  # stores the figures of the periods open then
+    few, few_items = _queries("52", autumn)
+    district_few, _ = _queries("5201", autumn)
     for code in ("5201", "5202", "5203"):
         make_groups(lampang_admin, code, 3)
     lampang_groups = make_groups(lampang_admin, "5204", 2)
@@ -203,11 +209,18 @@ def test_the_query_count_does_not_grow_with_periods_districts_or_records(
             subject=group,
             today=SPRING,
         )
+    # The first read stores the new periods' figures, keeping the rows the saves
+    # marked (made before it) for the next read to recount; then reads are warm.
+    first, _ = _queries("52", SPRING)
+    second, _ = _queries("52", SPRING)
     many, many_items = _queries("52", SPRING)
     country, country_items = _queries("TH", SPRING)
+    district_many, _ = _queries("5201", SPRING)
     assert len(many_items) > len(few_items)
-    assert few == many <= 5
+    assert few == many <= 4, (first, second, many)
+    assert max(first, second) <= many + 5  # a live count of what is missing, stored
     assert country == many - 1  # the country has no province deadlines to read
+    assert district_few == district_many <= 5  # a district counts live
 
 
 def test_the_period_sheet_pairs_expected_subjects_with_their_records(lampang_groups):
