@@ -10,4 +10,7 @@ class AccountsConfig(AppConfig):
         from khomun.accounts.models import ApiToken, RoleAssignment, User
         from khomun.lib import refcache
 
-        refcache.watch(RoleAssignment, ApiToken, User)
+        refcache.watch(RoleAssignment, ApiToken)
+        # A log-in writes only last_login, which no kept copy of a user is read for: it
+        # must not drop every worker's kept data at each of a morning's log-ins.
+        refcache.watch(User, unless_only=frozenset({"last_login"}))

@@ -74,11 +74,17 @@ def changed(**_signal: Any) -> None:
         _entries.clear()
 
 
-def watch(*models: type[Model]) -> None:
-    """Every save and delete of these models changes the token."""
+def watch(*models: type[Model], unless_only: frozenset[str] = frozenset()) -> None:
+    """Every save and delete of these models changes the token, but a save that writes
+    only fields of `unless_only` (fields nothing kept is read for)."""
+
+    def saved(update_fields: frozenset[str] | None = None, **_signal: Any) -> None:
+        if not (update_fields is not None and unless_only and update_fields <= unless_only):
+            changed()
+
     for model in models:
         uid = f"refcache-{model._meta.label}"
-        post_save.connect(changed, sender=model, dispatch_uid=f"{uid}-save")
+        post_save.connect(saved, sender=model, dispatch_uid=f"{uid}-save", weak=False)
         post_delete.connect(changed, sender=model, dispatch_uid=f"{uid}-delete")
 
 

@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection, transaction
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -251,3 +252,14 @@ def test_villages_are_read_not_kept(orgtree):
         unit_by_code(village.code)
         _, village_queries = queries(lambda: unit_by_code(village.code))
     assert (district_queries, village_queries) == (0, 1)
+
+
+def test_a_log_in_keeps_the_token_a_language_change_does_not(lampang_recorder):
+    before = CacheGeneration.objects.get(pk=1).token
+    Client().force_login(lampang_recorder)  # writes last_login
+    lampang_recorder.refresh_from_db()
+    assert lampang_recorder.last_login is not None
+    assert CacheGeneration.objects.get(pk=1).token == before
+    lampang_recorder.language = "en"
+    lampang_recorder.save(update_fields=["language"])
+    assert CacheGeneration.objects.get(pk=1).token != before
