@@ -22,7 +22,6 @@ from django.utils.translation import gettext_lazy as _
 
 from khomun.accounts import policy
 from khomun.catalog.definition import DatasetDefinition
-from khomun.lib import refcache
 from khomun.lib.thaidate import fiscal_year
 from khomun.monitoring import completeness
 from khomun.orgunits.choices import Level
@@ -30,7 +29,7 @@ from khomun.orgunits.models import OrgUnit
 from khomun.records.choices import RecordState
 from khomun.records.models import Record, Subject, active_between
 from khomun.schedule.models import Period
-from khomun.schedule.services import due_for, province_deadlines
+from khomun.schedule.services import due_for, open_periods, province_deadlines
 
 # The reporting levels whose work a user of each level follows: a district its own,
 # a province its own datasets plus its districts' totals, the country everything.
@@ -104,8 +103,13 @@ def due_for_unit(unit: OrgUnit, today: dt.date | None = None) -> list[DueItem]:
     """Open (started, not locked) periods of this fiscal year that the unit follows."""
     today = today or timezone.localdate()
     followed = FOLLOWED_LEVELS.get(unit.level, frozenset())
+    year = fiscal_year(today)
     # JSON "contains" is not portable to SQLite, and the list is short: filter here.
-    periods = [p for p in open_periods(today) if followed & set(p.dataset.levels)]
+    periods = [
+        p
+        for p in open_periods(today)
+        if p.dataset.fiscal_year == year and followed & set(p.dataset.levels)
+    ]
     if not periods:
         return []
     counts = counts_for(periods, unit)
@@ -116,22 +120,6 @@ def due_for_unit(unit: OrgUnit, today: dt.date | None = None) -> list[DueItem]:
         items.append(DueItem(period, unit, due, (due - today).days, counts[period.pk]))
     items.sort(key=lambda i: (i.due, i.period.dataset.order, i.period.number))
     return items
-
-
-def open_periods(today: dt.date) -> list[Period]:
-    """Started, not locked periods of the fiscal year with their datasets, kept by the
-    process (refcache): every home page asks."""
-    return refcache.lookup(
-        ("open_periods", today),
-        lambda: list(
-            Period.objects.filter(
-                dataset__fiscal_year=fiscal_year(today),
-                dataset__current__isnull=False,
-                start__lte=today,
-                lock__gte=today,
-            ).select_related("dataset")
-        ),
-    )
 
 
 def counts_for(periods: list[Period], unit: OrgUnit) -> dict[int, Counts]:

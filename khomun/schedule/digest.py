@@ -22,7 +22,8 @@ from khomun.lib.thaidate import fiscal_year, format_date
 from khomun.orgunits.choices import Level
 from khomun.orgunits.models import OrgUnit
 from khomun.schedule.models import Period
-from khomun.schedule.reminders import all_deadlines, figures_by_unit, is_done, open_periods
+from khomun.schedule.reminders import all_deadlines, figures_by_unit, is_done
+from khomun.schedule.services import open_periods
 
 # A period enters the digest this many days before its due date.
 DAYS_AHEAD = 7

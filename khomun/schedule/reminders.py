@@ -38,6 +38,7 @@ from khomun.schedule.models import (
     ProvinceDeadline,
     ReminderRule,
 )
+from khomun.schedule.services import open_periods
 
 # Who is reminded of a unit's gap: the recorders of the unit (and the district head,
 # who submits the district's period).
@@ -202,15 +203,6 @@ def offsets_for(
 
 
 # ---------------------------------------------------------------- periods and figures
-
-
-def open_periods(day: dt.date) -> list[Period]:
-    """Periods of published datasets that have started and are not locked on `day`."""
-    return list(
-        Period.objects.filter(start__lte=day, lock__gte=day, dataset__current__isnull=False)
-        .select_related("dataset")
-        .order_by("due", "dataset__order", "dataset__key", "number")
-    )
 
 
 def all_deadlines(periods: Sequence[Period]) -> dict[tuple[int, str], dt.date]:

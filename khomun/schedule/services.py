@@ -106,6 +106,19 @@ def province_deadlines(periods: list[Period], province_code: str) -> dict[tuple[
     return refcache.lookup(key, load)
 
 
+def open_periods(day: dt.date) -> list[Period]:
+    """Periods of published datasets that have started and are not locked on `day`,
+    nearest deadline first, kept by the process (refcache): every home page asks."""
+    return refcache.lookup(
+        ("open_periods", day),
+        lambda: list(
+            Period.objects.filter(start__lte=day, lock__gte=day, dataset__current__isnull=False)
+            .select_related("dataset")
+            .order_by("due", "dataset__order", "dataset__key", "number")
+        ),
+    )
+
+
 def periods_for_year(fiscal_year: int) -> list[Period]:
     """Every period of the year's published datasets, in table order."""
     return list(
