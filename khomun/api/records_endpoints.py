@@ -369,7 +369,7 @@ def change_record(request: HttpRequest, record_id: int, payload: RecordPatch) ->
     saved = save_record(
         request.user, record.period, values, record=record, expected_version=payload.version
     )
-    return record_out(saved)  # re-read by the save, its period and unit still loaded
+    return record_out(saved)  # as saved: its period and unit still loaded
 
 
 @router.post(
