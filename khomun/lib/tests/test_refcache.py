@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from khomun.accounts.models import ApiToken, RoleAssignment
+from khomun.api.tests.test_records import GROUP, JSON, NEW
 from khomun.catalog.models import Dataset
 from khomun.lib import refcache
 from khomun.lib.models import CacheGeneration
@@ -22,18 +23,6 @@ from khomun.orgunits.services import get_or_create_village, load_orgunits, unit_
 from khomun.schedule.models import Period
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
-GROUP = {
-    "group_name": "กลุ่มออมทรัพย์บ้านทุ่งฝาย",
-    "village": "52010102",
-    "members_male": 10,
-    "members_female": 15,
-    "members": 25,
-    "savings_balance": "1000",
-    "loans_outstanding": 0,
-    "welfare_fund": 0,
-}
-JSON = "application/json"
-NEW = {"dataset": "savings_groups", "fiscal_year": 2562, "period": 1, "orgunit": "5201"}
 
 
 @contextmanager
