@@ -131,6 +131,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
     }
+elif DATABASES["default"]["ENGINE"].endswith("postgresql") and envbool(
+    "DB_PREPARED_STATEMENTS", "true"
+):
+    # PostgreSQL plans a statement the fifth time a connection runs it and then reuses
+    # the plan: a save's and a page's queries run all day, their planning cost more
+    # than their running (bench: a save's whole-machine CPU 9.3-10.7 ms to 7.6-7.8).
+    # Off behind a pooler that cannot keep prepared statements.
+    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -176,7 +176,8 @@ def subject_for_user(user: Any, subject_id: int) -> Subject:
 def record_for_user(user: Any, record_id: int) -> Record:
     record = (
         Record.objects.filter(pk=record_id)
-        .select_related("period__dataset", "orgunit", "subject", "dataset_version")
+        # The subject's own area too: a save checks the village its values name.
+        .select_related("period__dataset", "orgunit", "subject__orgunit", "dataset_version")
         # The definition's JSON is read only when this process has not parsed it yet.
         .defer("dataset_version__definition")
         .order_by()  # one row by its id: no sort over the joined tables

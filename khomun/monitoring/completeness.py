@@ -37,6 +37,7 @@ from django.db.models import Case, CharField, Count, DateTimeField, F, Q, Value,
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from khomun.lib import refcache
 from khomun.monitoring.labels import GAP_LABELS
 from khomun.orgunits.choices import Level
 from khomun.orgunits.models import OrgUnit, under_any
@@ -133,8 +134,13 @@ class Rollup:
 
 
 def child_units(unit: OrgUnit) -> list[OrgUnit]:
-    """The units one level down that have a CDD office (Bangkok has none)."""
-    return list(unit.children.filter(has_cdd_office=True).order_by("code"))
+    """The units one level down that have a CDD office (Bangkok has none); kept per
+    worker (every monitoring page and admin home reads them)."""
+    children = refcache.lookup(
+        ("cdd_children", unit.pk),
+        lambda: list(unit.children.filter(has_cdd_office=True).order_by("code")),
+    )
+    return list(children)  # the caller's own list; the units are shared (read only)
 
 
 def for_period(period: Period, unit: OrgUnit) -> Rollup:

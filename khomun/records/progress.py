@@ -18,6 +18,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from khomun.accounts import policy
@@ -85,6 +86,24 @@ class DueItem:
     @property
     def url(self) -> str:
         return period_url(self.period, self.unit)
+
+    # The tile's texts, made here rather than by template tags: the due list is the page
+    # every recorder opens first, and a dozen tiles of tags took a fifth of its time.
+    @property
+    def time_left(self) -> str:
+        if self.is_late:
+            n = self.days_late
+            return ngettext("เลยกำหนด %(n)s วัน", "เลยกำหนด %(n)s วัน", n) % {"n": n}
+        if self.days_left == 0:
+            return gettext("ครบกำหนดวันนี้")
+        n = self.days_left
+        return ngettext("อีก %(n)s วัน", "อีก %(n)s วัน", n) % {"n": n}
+
+    @property
+    def counts_text(self) -> str:
+        c = self.counts
+        text = gettext("ต้องบันทึก %(e)s · บันทึกแล้ว %(r)s · ครบถ้วน %(c)s · ส่งแล้ว %(s)s")
+        return text % {"e": c.expected, "r": c.recorded, "c": c.complete, "s": c.submitted}
 
 
 def period_url(period: Period, unit: OrgUnit | None = None) -> str:

@@ -9,7 +9,7 @@ change nothing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -619,15 +619,19 @@ def _area_error(key: str, code: str) -> RecordError:
     return _error(key, _("ไม่พบพื้นที่รหัส %(code)s ในพื้นที่ของท่าน") % {"code": code})
 
 
-def _check_references(actor: Any, defn: DatasetDefinition, values: dict[str, Any]) -> None:
+def _check_references(
+    actor: Any, defn: DatasetDefinition, values: dict[str, Any], loaded: Iterable[OrgUnit] = ()
+) -> None:
     """Area codes must exist and lie in (or above) the actor's scope; subject ids must
-    be subjects the actor may see. Unknown and out of scope read the same."""
+    be subjects the actor may see. Unknown and out of scope read the same. `loaded`:
+    units the caller has read already (a producer's own village), not read again."""
+    known = {u.code: u for u in loaded}
     for f in defn.fields:
         value = values.get(f.key)
         if value is None:
             continue
         if f.type == "orgunit":
-            unit = unit_by_code(value)
+            unit = known.get(value) or unit_by_code(value)
             if unit is None and len(value) == 8:
                 unit = unit_by_code(value[:6])  # village made later
             if unit is None or not policy.visible_or_ancestor(actor, unit):
@@ -739,6 +743,16 @@ def _unit_for(record: Record | None, subject: Subject | None, orgunit: OrgUnit |
     return orgunit
 
 
+def _loaded_units(unit: OrgUnit, subject: Subject | None, record: Record | None) -> list[OrgUnit]:
+    """The units a save has in hand: its recording unit and its subject's own area
+    (a village named again in the values), when the subject came with its unit."""
+    if subject is None and record is not None and Record.subject.is_cached(record):
+        subject = record.subject
+    if subject is not None and Subject.orgunit.is_cached(subject):
+        return [unit, subject.orgunit]
+    return [unit]
+
+
 def _check_subject(defn: DatasetDefinition, subject: Subject, period: Period) -> None:
     if defn.subject is None or subject.kind != defn.subject.kind:
         raise _error("subject", _("รายการนี้ไม่ใช่ประเภทที่ฐานข้อมูลนี้บันทึก"))
@@ -784,7 +798,7 @@ def save_record(
     )
     if result.errors:
         raise RecordError(_("ข้อมูลไม่ถูกต้อง โปรดแก้ไขช่องที่แจ้ง"), result.errors)
-    _check_references(actor, defn, result.cleaned)
+    _check_references(actor, defn, result.cleaned, _loaded_units(unit, subject, record))
     with transaction.atomic():
         if record is None:
             if defn.subject is not None and subject is None:

@@ -120,12 +120,17 @@ def open_periods(day: dt.date) -> list[Period]:
 
 
 def periods_for_year(fiscal_year: int) -> list[Period]:
-    """Every period of the year's published datasets, in table order."""
-    return list(
-        Period.objects.filter(dataset__fiscal_year=fiscal_year, dataset__current__isnull=False)
-        .select_related("dataset")
-        .order_by("dataset__order", "dataset__key", "number")
+    """Every period of the year's published datasets, in table order (kept per worker:
+    every monitoring page reads them)."""
+    periods = refcache.lookup(
+        ("periods_for_year", fiscal_year),
+        lambda: list(
+            Period.objects.filter(dataset__fiscal_year=fiscal_year, dataset__current__isnull=False)
+            .select_related("dataset")
+            .order_by("dataset__order", "dataset__key", "number")
+        ),
     )
+    return list(periods)  # the caller's own list; the periods are shared (read only)
 
 
 def set_province_deadline(

@@ -8,7 +8,10 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from khomun.accounts import policy
@@ -27,6 +30,16 @@ def _children(unit: OrgUnit) -> list[OrgUnit]:
     )
 
 
+def _children_tiles(unit: OrgUnit) -> str:
+    """The home page's tiles of the units right below, rendered once per language and
+    kept by the process (a district's two dozen tiles took a third of the page's time)."""
+    language = translation.get_language()
+    return refcache.lookup(
+        ("children_tiles", unit.pk, language),
+        lambda: render_to_string("web/_child_tiles.html", {"children": _children(unit)}),
+    )
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The start page: what the user's roles cover, and the way into their part of the tree."""
@@ -34,7 +47,8 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "assignments": policy.assignments(request.user),
         "unit": unit,
-        "children": _children(unit) if unit else [],
+        "children_tiles": _children_tiles(unit) if unit else "",
+        "due_label": _("กำหนดส่ง"),
         "can_manage_accounts": bool(policy.grantable_roles(request.user)),
         "can_read_audit": policy.audit_scope_paths(request.user) != [],
         "can_edit_catalog": policy.can_edit_catalog(request.user),

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -6,6 +7,7 @@ import time_machine
 from django.test import Client
 
 from khomun.orgunits.models import OrgUnit
+from khomun.orgunits.services import get_or_create_village
 from khomun.records.models import Change, Record, Subject
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -178,6 +180,48 @@ def test_a_call_with_a_token_never_reads_the_browser_session(
     with CaptureQueriesContext(connection) as queries:  # a page does read it
         assert client.get("/").status_code == 200
     assert [q for q in queries.captured_queries if "django_session" in q["sql"]]
+
+
+def _village_reads(call):
+    """The queries a call makes for a village by its code."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = call()
+    village = re.compile(r"""orgunits_orgunit.*"code" = '\d{8}'""")
+    return response, [q["sql"] for q in queries.captured_queries if village.search(q["sql"])]
+
+
+def test_the_subjects_own_village_is_not_read_again(lampang_recorder, api_client, lampang_data):
+    """The subject came with its village: a save naming that village checks it without
+    reading it a second time; another village is still read and checked."""
+    client = api_client(lampang_recorder)
+    other = get_or_create_village("520101", 2, "บ้านทดสอบ")
+    payload = {
+        "dataset": "savings_groups",
+        "fiscal_year": 2562,
+        "period": 2,
+        "subject": lampang_data["lampang_subject"],
+        "values": {**GROUP, "village": "52010101"},
+    }
+    created, reads = _village_reads(
+        lambda: client.post("/api/v1/records", payload, content_type=JSON)
+    )
+    assert created.status_code == 201 and reads == []
+    record = created.json()
+    patch = {"values": {"savings_balance": 90000}, "version": record["version"]}
+    changed, reads = _village_reads(
+        lambda: client.patch(f"/api/v1/records/{record['id']}", patch, content_type=JSON)
+    )
+    assert changed.status_code == 200, changed.json()
+    assert reads == []
+    patch = {"values": {"village": other.code}, "version": changed.json()["version"]}
+    moved, reads = _village_reads(
+        lambda: client.patch(f"/api/v1/records/{record['id']}", patch, content_type=JSON)
+    )
+    assert moved.status_code == 200 and len(reads) == 1
+    assert moved.json()["values"]["village"] == other.code
 
 
 def test_it_records_an_existing_subject(lampang_recorder, api_client, lampang_data):

@@ -252,3 +252,29 @@ def test_a_log_in_keeps_the_token_a_language_change_does_not(lampang_recorder):
     lampang_recorder.language = "en"
     lampang_recorder.save(update_fields=["language"])
     assert CacheGeneration.objects.get(pk=1).token != before
+
+
+def test_a_years_periods_and_a_units_districts_are_kept_until_they_change(catalog_2562):
+    """Every monitoring page reads them: kept, each caller with a list of its own, and
+    read again once a period or a unit has changed."""
+    from khomun.monitoring.completeness import child_units
+    from khomun.orgunits.models import OrgUnit
+    from khomun.schedule.services import periods_for_year
+
+    lampang = OrgUnit.objects.get(code="52")
+    with request_scope():
+        periods_for_year(2562).clear()  # a caller's own list: clearing it changes nothing
+        child_units(lampang).clear()
+        periods, period_queries = queries(lambda: periods_for_year(2562))
+        districts, district_queries = queries(lambda: child_units(lampang))
+    assert (period_queries, district_queries) == (0, 0)
+    assert periods and [d.code for d in districts][:2] == ["5201", "5202"]
+    first = periods[0]
+    first.note_th = "เลื่อนกำหนด"
+    first.save()
+    district = OrgUnit.objects.get(code="5202")
+    district.has_cdd_office = False
+    district.save()
+    with request_scope():
+        assert periods_for_year(2562)[0].note_th == "เลื่อนกำหนด"
+        assert "5202" not in [d.code for d in child_units(lampang)]

@@ -67,3 +67,25 @@ def test_a_recorder_has_no_messaging_links_but_finds_its_calendar(lampang_record
     for link in ("/schedule/calendar/", "/notifications/settings/"):
         assert link in html
         assert client.get(link).status_code == 200
+
+
+def test_the_area_tiles_follow_a_rename_and_the_chosen_language(lampang_recorder, client_for):
+    """The tiles of the units below are kept by the worker (per language): a renamed
+    subdistrict shows at the next visit, and English readers get the English names."""
+    from khomun.orgunits.models import OrgUnit
+
+    client = client_for(lampang_recorder)
+    subdistrict = OrgUnit.objects.get(code="520101")
+    subdistrict.name_en = "Wiang Nuea"
+    subdistrict.save()
+    assert subdistrict.name_th in client.get("/").content.decode()
+    subdistrict.name_th = "ตำบลชื่อใหม่"
+    subdistrict.save()
+    assert "ตำบลชื่อใหม่" in client.get("/").content.decode()
+    english = client_for(lampang_recorder)  # the same account, in a browser set to English
+    session = english.session
+    session["khomun_language"] = "en"
+    session.save()
+    html = english.get("/").content.decode()
+    assert "Wiang Nuea" in html and "ตำบลชื่อใหม่" not in html
+    assert "ตำบลชื่อใหม่" in client.get("/").content.decode()
