@@ -73,3 +73,22 @@ def test_the_time_zone_is_bangkok_and_thai_comes_first(settings):
 
     assert module.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
     assert module.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
+
+
+@pytest.mark.parametrize(("setting", "binding"), [("", "True 5"), ("false", "None None")])
+def test_postgresql_reuses_plans_unless_switched_off(setting, binding):
+    """Server-side binding with prepared statements on PostgreSQL (DB_PREPARED_STATEMENTS
+    switches it off, for a pooler that cannot keep them); SQLite has no such options."""
+    show = (
+        "from django.conf import settings; o = settings.DATABASES['default']['OPTIONS'];"
+        "print(o.get('server_side_binding'), o.get('prepare_threshold'))"
+    )
+    env = {"SECRET_KEY": "x" * 50, "DATABASE_URL": "postgres://u@127.0.0.1:5432/k"}
+    if setting:
+        env["DB_PREPARED_STATEMENTS"] = setting
+    done = run_khomun("shell", "--no-imports", "-c", show, **env)
+    assert done.stdout.split("\n")[0] == binding, done.stderr
+    done = run_khomun(
+        "shell", "--no-imports", "-c", show, SECRET_KEY="x" * 50, DATABASE_URL="sqlite:///:memory:"
+    )
+    assert done.stdout.split("\n")[0] == "None None", done.stderr
