@@ -11,6 +11,8 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from khomun.catalog.models import Dataset
 from khomun.monitoring.completeness import Figures, child_units, rollup
 from khomun.orgunits.choices import Level
@@ -23,6 +25,13 @@ from khomun.schedule.services import periods_for_year
 class Column:
     period: Period
     choices: tuple[int, ...]  # the dataset's period numbers, to choose from
+
+    @property
+    def options(self) -> list[tuple[int, str, bool]]:
+        """(number, label, chosen) of each period to choose from: labelled here, as a
+        `{% blocktranslate %}` per option took a tenth of the monitoring page's time."""
+        label = gettext("งวดที่ %(n)s")
+        return [(n, label % {"n": n}, n == self.period.number) for n in self.choices]
 
 
 @dataclass

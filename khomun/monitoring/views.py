@@ -128,23 +128,25 @@ def _table(m: matrix.Matrix) -> list[tuple[matrix.Row, str, SafeString]]:
     """Each row with its link and its cells' HTML, made here: as template tags (a
     `{% url %}`, a `{% blocktranslate %}` and ten variables per cell) they took most
     of the page's time, 33 rows × 30 columns for a large province."""
-    title = _("ต้องบันทึก %(e)s · บันทึกแล้ว %(r)s · ครบถ้วน %(c)s · ส่งแล้ว %(s)s · อนุมัติ %(a)s")
+    # Each text escaped once, not per cell: the figures put into them are numbers.
+    title = escape(_("ต้องบันทึก %(e)s · บันทึกแล้ว %(r)s · ครบถ้วน %(c)s · ส่งแล้ว %(s)s · อนุมัติ %(a)s"))
+    columns = [(escape(c.period.dataset.key), c.period.number) for c in m.columns]
     table = []
     for row in [*m.rows, m.total]:
         base = reverse("monitoring_matrix", args=[m.fiscal_year, row.unit.code])
+        code, href = escape(row.unit.code), escape(base)
         cells = []
-        for column, f in zip(m.columns, row.cells, strict=True):
-            key, number = column.period.dataset.key, column.period.number
+        for (key, number), f in zip(columns, row.cells, strict=True):
             figures = {"e": f.expected, "r": f.recorded, "c": f.complete}
             figures |= {"s": f.submitted, "a": f.approved}
             cells.append(
                 _CELL.format(
                     colour=f.colour,
-                    code=escape(row.unit.code),
-                    key=escape(key),
+                    code=code,
+                    key=key,
                     number=number,
-                    href=escape(f"{base}{key}/{number}/"),
-                    title=escape(title % figures),
+                    href=f"{href}{key}/{number}/",
+                    title=title % figures,
                     rate=percent(f.complete_rate),
                     complete=f.complete,
                     expected=f.expected,

@@ -109,3 +109,21 @@ def test_the_query_count_does_not_grow_with_districts(
     with django_assert_max_num_queries(len(few.captured_queries)):
         html = client.get("/monitoring/2562/52/?p_savings_groups=1").content.decode()
     assert cell(html, "5206") == "green"
+
+
+def test_a_cell_links_to_its_period_and_names_its_figures(lampang_mixed, lampang_admin, client_for):
+    """Made without template tags (monitoring.views._table): the link, the figures in
+    its title, and the period chooser with the shown period selected, in each language."""
+    client = client_for(lampang_admin)
+    html = client.get("/monitoring/2562/52/?p_savings_groups=1").content.decode()
+    start = html.index('data-testid="cell-5201-savings_groups-1"')
+    cell_html = html[start : html.index("</td>", start)]
+    assert 'href="/monitoring/2562/5201/savings_groups/1/"' in cell_html
+    assert 'title="ต้องบันทึก 4 · บันทึกแล้ว 3 · ครบถ้วน 2 · ส่งแล้ว 0 · อนุมัติ 0"' in cell_html
+    assert ">50%<small>2/4</small>" in cell_html
+    assert '<option value="1" selected>งวดที่ 1</option><option value="2">งวดที่ 2</option>' in html
+    session = client.session
+    session["khomun_language"] = "en"
+    session.save()
+    html = client.get("/monitoring/2562/52/?p_savings_groups=2").content.decode()
+    assert '<option value="1">Period 1</option><option value="2" selected>Period 2</option>' in html
