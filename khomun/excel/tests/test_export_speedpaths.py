@@ -214,3 +214,23 @@ def test_a_download_stopped_halfway_leaves_the_connection_usable(
         cursor.execute("SELECT 1")
         assert cursor.fetchone() == (1,)
     assert Record.objects.filter(period=awkward).count() == 7
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+def test_copy_sorts_the_rows_as_the_python_writer_does(catalog_2562, lampang_admin):
+    """Rows stored in another order than the export's (period, area, name, id): the
+    second district's record was saved first. COPY sorts after unpacking the values in
+    its parallel workers, so the order is the outer query's to keep."""
+    with time_machine.travel(SPRING, tick=False):
+        period = load_all_types()
+        for code in ("5202", "5201"):
+            unit = OrgUnit.objects.get(code=code)
+            save_record(lampang_admin, period, {"full_name": f"ผู้ตอบ {code}"}, orgunit=unit)
+    req = exports.export_request(
+        lampang_admin, dataset_key="all_types", fiscal_year=2562, file_format="csv"
+    )
+    maker = exports.RowMaker(lampang_admin, req, "th")
+    copied = b"".join(csv_copy.copy_lines(maker, exports.records_of(req), RowCount()))
+    written = b"".join(exports.csv_lines(maker, exports.records_of(req), RowCount()))
+    assert copied == written
+    assert copied.index("ผู้ตอบ 5201".encode()) < copied.index("ผู้ตอบ 5202".encode())
