@@ -22,6 +22,7 @@ from khomun.excel.forms import ExportForm, UploadForm
 from khomun.excel.models import ExportLog, ExportStatus, ImportJob
 from khomun.excel.reading import MAX_FILE_BYTES, MAX_ROWS
 from khomun.lib.thaidate import fiscal_year
+from khomun.monitoring import completeness
 from khomun.orgunits.models import OrgUnit
 from khomun.records import progress
 from khomun.schedule.models import Period
@@ -66,7 +67,7 @@ def _period_context(request: HttpRequest, period: Period, unit: OrgUnit) -> dict
         "can_import": records_here
         and policy.can_record(request.user, unit)
         and not period.is_locked(timezone.localdate()),
-        "children": [] if records_here else progress.child_units(unit),
+        "children": [] if records_here else completeness.child_units(unit),
         "jobs": list(jobs[:LISTED_IMPORTS]),
         "period_url": progress.period_url(period, unit),
         "max_mb": MAX_FILE_BYTES // (1024 * 1024),

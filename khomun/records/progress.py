@@ -331,11 +331,6 @@ def existing_record(
     return Record.objects.filter(period=period, orgunit=unit, subject__isnull=True).first()
 
 
-def child_units(unit: OrgUnit) -> list[OrgUnit]:
-    """The units one level down, for choosing where to record."""
-    return list(unit.children.filter(has_cdd_office=True).order_by("code"))
-
-
 def villages_under(unit: OrgUnit, limit: int = 500) -> list[OrgUnit]:
     """Known villages under a unit, offered as suggestions for village-code fields."""
     return list(OrgUnit.objects.under(unit).filter(level=Level.VILLAGE)[:limit])

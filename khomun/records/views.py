@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from khomun.accounts import audit, policy
 from khomun.catalog.definition import DatasetDefinition
+from khomun.monitoring import completeness
 from khomun.monitoring.locking import is_open_for
 from khomun.orgunits.models import OrgUnit
 from khomun.records import progress, services
@@ -62,7 +63,7 @@ def period_detail(
         "counts": progress.counts_for([period], unit)[period.pk],
         "records_here": records_here,
         "can_record": policy.can_record(request.user, unit) and not locked,
-        "children": [] if records_here else progress.child_units(unit),
+        "children": [] if records_here else completeness.child_units(unit),
         "has_subjects": defn.subject is not None,
         "subject_label": _subject_label(defn),
     }

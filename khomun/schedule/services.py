@@ -109,7 +109,7 @@ def province_deadlines(periods: list[Period], province_code: str) -> dict[tuple[
 def open_periods(day: dt.date) -> list[Period]:
     """Periods of published datasets that have started and are not locked on `day`,
     nearest deadline first, kept by the process (refcache): every home page asks."""
-    return refcache.lookup(
+    periods = refcache.lookup(
         ("open_periods", day),
         lambda: list(
             Period.objects.filter(start__lte=day, lock__gte=day, dataset__current__isnull=False)
@@ -117,6 +117,7 @@ def open_periods(day: dt.date) -> list[Period]:
             .order_by("due", "dataset__order", "dataset__key", "number")
         ),
     )
+    return list(periods)  # the caller's own list; the periods are shared (read only)
 
 
 def periods_for_year(fiscal_year: int) -> list[Period]:

@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from khomun.accounts import policy
@@ -48,7 +47,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "assignments": policy.assignments(request.user),
         "unit": unit,
         "children_tiles": _children_tiles(unit) if unit else "",
-        "due_label": _("กำหนดส่ง"),
         "can_manage_accounts": bool(policy.grantable_roles(request.user)),
         "can_read_audit": policy.audit_scope_paths(request.user) != [],
         "can_edit_catalog": policy.can_edit_catalog(request.user),
