@@ -99,16 +99,19 @@ def touch_kind(kind: str, paths: Iterable[str]) -> None:
     table = AreaFigures._meta.db_table
     periods = Period._meta.db_table
     datasets = Dataset._meta.db_table
+    # One statement, the rows in `touch`'s order (period, then area): a writer and a
+    # reader building the figures take the rows in the same order, never crosswise.
+    listed = ", ".join(f"(%s, {n})" for n in range(len(areas)))
     with connection.cursor() as cursor:
-        for area in areas:
-            cursor.execute(
-                f"INSERT INTO {table} ({_columns()}) "
-                f"SELECT p.id, %s, {_new_row_values()} FROM {periods} p "
-                f"JOIN {datasets} d ON d.id = p.dataset_id WHERE d.subject_kind = %s "
-                f"ORDER BY p.id "
-                f"ON CONFLICT (period_id, area) DO UPDATE SET version = {table}.version + 1",
-                [area, kind],
-            )
+        cursor.execute(
+            f"WITH a (area, n) AS (VALUES {listed}) "
+            f"INSERT INTO {table} ({_columns()}) "
+            f"SELECT p.id, a.area, {_new_row_values()} FROM {periods} p "
+            f"JOIN {datasets} d ON d.id = p.dataset_id CROSS JOIN a WHERE d.subject_kind = %s "
+            f"ORDER BY p.id, a.n "
+            f"ON CONFLICT (period_id, area) DO UPDATE SET version = {table}.version + 1",
+            [*areas, kind],
+        )
 
 
 def touch_record(record: Any) -> None:
@@ -274,6 +277,9 @@ def _build(periods: Sequence[Any], unit: OrgUnit) -> dict[int, dict[str, Any]]:
             new.append(AreaFigures(period_id=period.pk, area=area, built_version=0, **values))
         new.append(AreaFigures(period_id=period.pk, area=MARKER, built_version=0))
     # A row a writer made meanwhile is kept: it is stale, so the next reader recounts it.
+    # Sorted as `touch` sorts: two readers building at once, or a reader and a writer
+    # taking two rows, then wait for each other in one order and never deadlock.
+    new.sort(key=lambda row: (row.period_id, row.area))
     AreaFigures.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
     return counted
 
@@ -292,7 +298,12 @@ def _recount(
 
 def _store(stale: list[tuple[Any, ...]], fresh: dict[tuple[int, str], Any]) -> None:
     """Write recounted figures back, each row only if no writer bumped it meanwhile
-    (one statement per 500 rows)."""
+    (one statement per 500 rows).
+
+    A row a writer holds (its bump not committed yet) is skipped rather than waited
+    for, where the database can (PostgreSQL): the bump will make this count stale
+    anyway, and a reader waiting there held the rows it had already written, so
+    writers queued behind it."""
     rows = []
     for row in stale:
         figures = fresh.get((row[1], row[2]))
@@ -302,13 +313,20 @@ def _store(stale: list[tuple[Any, ...]], fresh: dict[tuple[int, str], Any]) -> N
     names = ("id", "version", *FIGURE_NAMES)
     one = "(" + ", ".join("CAST(%s AS INTEGER)" for _ in names) + ")"
     assignments = ", ".join(f"{name} = v.{name}" for name in FIGURE_NAMES)
+    free = ""
+    if connection.features.has_select_for_update_skip_locked:
+        free = (
+            f", free AS (SELECT t.id FROM {table} t JOIN v ON t.id = v.id "
+            "WHERE t.version = v.version ORDER BY t.id FOR UPDATE OF t SKIP LOCKED)"
+        )
     with connection.cursor() as cursor:
         for start in range(0, len(rows), _CHUNK):
             chunk = rows[start : start + _CHUNK]
             cursor.execute(
-                f"WITH v ({', '.join(names)}) AS (VALUES {', '.join(one for _ in chunk)}) "
+                f"WITH v ({', '.join(names)}) AS (VALUES {', '.join(one for _ in chunk)}){free} "
                 f"UPDATE {table} SET built_version = v.version, {assignments} FROM v "
-                f"WHERE {table}.id = v.id AND {table}.version = v.version",
+                f"WHERE {table}.id = v.id AND {table}.version = v.version"
+                + (f" AND {table}.id IN (SELECT id FROM free)" if free else ""),
                 [value for row in chunk for value in row],
             )
 
