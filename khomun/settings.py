@@ -150,6 +150,10 @@ if REDIS_URL:
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "khomun"),
         }
     }
+    # A page reads its session from Redis, not the database (which still keeps every
+    # session: a cache miss or a Redis restart signs nobody out). Not with the
+    # per-process memory cache below: a log-out in one worker would not reach the others.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -4,7 +4,8 @@
 2. 300 district recorders (one per district, with an API token and the producers of
    their district that have no record in the open OTOP period) and 30 province
    admins (with a confirmed TOTP device), written to a JSON file for locust;
-3. gunicorn with 2 workers on 127.0.0.1 on a free port, DEBUG off;
+3. gunicorn with 2 workers on 127.0.0.1 on a free port, DEBUG off, with Redis as in
+   production (`REDIS_URL`, else database 14 of the Redis on 127.0.0.1:6379);
 4. locust headless, 330 users, for --duration seconds, loopback only;
 5. throughput, p50/p95/p99, errors, and the number of records added against the
    number of successful creating saves. The records and history the test made are
@@ -296,4 +297,6 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     common.configure(sqlite=False)
+    # As in production: Redis keeps the cache and the sessions (a database of its own).
+    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/14")
     sys.exit(main())

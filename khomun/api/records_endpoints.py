@@ -21,6 +21,7 @@ from khomun.accounts import policy
 from khomun.api.errors import ApiError
 from khomun.catalog.models import Dataset
 from khomun.lib import refcache
+from khomun.lib.prepared import Prepared
 from khomun.orgunits.models import OrgUnit, under_any
 from khomun.records.models import Record, Subject
 from khomun.records.services import (
@@ -161,12 +162,28 @@ def bad_input(field: str, text: str) -> ApiError:
     return ApiError(400, text, {field: [text]})
 
 
-def subject_for_user(user: Any, subject_id: int) -> Subject:
-    subject = (
-        Subject.objects.filter(pk=subject_id, merged_into__isnull=True)
+# A save's one-row reads, their SQL built once per process (lib.prepared).
+_live_subject = Prepared(
+    lambda pk: (
+        Subject.objects.filter(pk=pk, merged_into__isnull=True)
         .select_related("orgunit")
-        .first()
+        .order_by()[:1]
     )
+)
+_record_to_save = Prepared(
+    lambda pk: (
+        Record.objects.filter(pk=pk)
+        # The subject's own area too: a save checks the village its values name.
+        .select_related("period__dataset", "orgunit", "subject__orgunit", "dataset_version")
+        # The definition's JSON is read only when this process has not parsed it yet.
+        .defer("dataset_version__definition")
+        .order_by()[:1]
+    )  # one row by its id: no sort over the joined tables
+)
+
+
+def subject_for_user(user: Any, subject_id: int) -> Subject:
+    subject = _live_subject.first(subject_id)
     if subject is None:
         raise Http404
     policy.require_view(user, subject.orgunit)
@@ -174,15 +191,7 @@ def subject_for_user(user: Any, subject_id: int) -> Subject:
 
 
 def record_for_user(user: Any, record_id: int) -> Record:
-    record = (
-        Record.objects.filter(pk=record_id)
-        # The subject's own area too: a save checks the village its values name.
-        .select_related("period__dataset", "orgunit", "subject__orgunit", "dataset_version")
-        # The definition's JSON is read only when this process has not parsed it yet.
-        .defer("dataset_version__definition")
-        .order_by()  # one row by its id: no sort over the joined tables
-        .first()
-    )
+    record = _record_to_save.first(record_id)
     if record is None:
         raise Http404
     policy.require_view(user, record.orgunit)

@@ -98,9 +98,10 @@ def test_a_user_who_turned_line_off_gets_none(lampang_recorder, mueang_line, set
 BELL = Template("{% load notifications %}{% notification_bell %}")
 
 
-def test_the_bell_counts_unread_in_one_query(lampang_recorder):
+def test_the_bell_counts_unread_in_one_query(lampang_recorder, chaiyaphum_recorder):
     _tell(lampang_recorder, key="a")
     _tell(lampang_recorder, key="b")
+    _tell(chaiyaphum_recorder, key="c")  # someone else's: not counted
     Notification.objects.filter(key="a").update(read_at="2019-03-13T08:00:00+07:00")
     with CaptureQueriesContext(connection) as queries:
         html = BELL.render(Context({"user": lampang_recorder}))
