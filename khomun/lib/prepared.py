@@ -28,7 +28,7 @@ from typing import Any, Generic, TypeVar
 
 from django.db import connections
 from django.db.models import Model, QuerySet
-from django.db.models.query import get_related_populators
+from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
 
 M = TypeVar("M", bound=Model)
 
@@ -104,7 +104,8 @@ class Prepared(Generic[M]):
                 _INT_MARKER - index if isinstance(arg, int) else _TEXT_MARKER.format(index)
             )
         queryset = self.build(*markers)
-        if queryset._prefetch_related_lookups or queryset._fields is not None:
+        internals: Any = queryset  # what ModelIterable reads, not in the type stubs
+        if internals._prefetch_related_lookups or internals._fields is not None:
             raise CannotPrepare("prefetch_related and values() are not prepared")
         compiler = queryset.query.get_compiler(using=queryset.db)
         sql, params = compiler.as_sql()
