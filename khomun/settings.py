@@ -212,7 +212,9 @@ LINE_API_BASE = os.environ.get("LINE_API_BASE", "https://api.line.me").rstrip("/
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, reading the signed-in user faster (a session of the plain
+    # ModelBackend, from before, asks its user to sign in again once).
+    "khomun.accounts.backends.AccountBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

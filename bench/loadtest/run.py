@@ -120,7 +120,7 @@ def _session(user: Any, device: Any = None) -> str:
 
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]  # the password one
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     if device is not None:
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id

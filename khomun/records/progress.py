@@ -208,18 +208,23 @@ def _expected_units(periods: list[Period], unit: OrgUnit) -> dict[int, int]:
 
 
 def _recorded(periods: list[Period], unit: OrgUnit) -> dict[int, tuple[int, int, int]]:
-    """(recorded, complete, submitted) per period, grouped in one query."""
-    rows = (
-        Record.objects.filter(period__in=periods, orgunit_path__startswith=unit.path)
-        .order_by()
-        .values("period_id")
-        .annotate(
-            recorded=Count("pk"),
-            complete=Count("pk", filter=Q(complete=True)),
-            submitted=Count("pk", filter=Q(state__in=SUBMITTED_STATES)),
-        )
+    """(recorded, complete, submitted) per period, grouped in one query. SQL for the
+    reason `_expected_subjects` is: building the grouped queryset cost more than running it."""
+    if not periods:
+        return {}
+    states = sorted(SUBMITTED_STATES)
+    sql = (
+        "SELECT period_id, COUNT(*), COUNT(*) FILTER (WHERE complete),"
+        f" COUNT(*) FILTER (WHERE state IN ({', '.join(['%s'] * len(states))}))"
+        f" FROM {Record._meta.db_table}"  # noqa: S608 (no input)
+        f" WHERE period_id IN ({', '.join(['%s'] * len(periods))})"
+        " AND orgunit_path LIKE %s ESCAPE '\\' GROUP BY period_id"
     )
-    return {r["period_id"]: (r["recorded"], r["complete"], r["submitted"]) for r in rows}
+    like = connection.ops.prep_for_like_query(unit.path) + "%"
+    params: list[str | int] = [*(str(state) for state in states), *(p.pk for p in periods), like]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0]: (row[1], row[2], row[3]) for row in cursor.fetchall()}
 
 
 # ---------------------------------------------------------------- the period page
