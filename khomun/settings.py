@@ -131,7 +131,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
     }
-elif DATABASES["default"]["ENGINE"].endswith("postgresql") and envbool(
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's, with the health check only for a connection that sat idle (lib.postgresql).
+    DATABASES["default"]["ENGINE"] = "khomun.lib.postgresql"
+if DATABASES["default"]["ENGINE"].endswith("postgresql") and envbool(
     "DB_PREPARED_STATEMENTS", "true"
 ):
     # PostgreSQL plans a statement the fifth time a connection runs it and then reuses
