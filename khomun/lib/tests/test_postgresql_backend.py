@@ -60,10 +60,13 @@ def test_a_connection_used_a_moment_ago_is_not_checked_again(checks):
 def test_a_connection_dropped_while_idle_is_replaced(checks):
     pid = one_query()
     request_edge()
-    with psycopg.connect(dbname=connection.settings_dict["NAME"], user="postgres",
-                         host=connection.settings_dict["HOST"] or None,
-                         port=connection.settings_dict["PORT"] or None,
-                         autocommit=True) as other:
+    with psycopg.connect(
+        dbname=connection.settings_dict["NAME"],
+        user="postgres",
+        host=connection.settings_dict["HOST"] or None,
+        port=connection.settings_dict["PORT"] or None,
+        autocommit=True,
+    ) as other:
         other.execute("SELECT pg_terminate_backend(%s)", [pid])
     connection._last_request_edge -= 10
     request_edge()
