@@ -239,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
                 "--headless",
                 "--only-summary",
                 "-u",
-                str(args.recorders + args.admins),
+                str(users),
                 "-r",
                 str(SPAWN_RATE),
                 # Every user for the whole --duration: the figures count from the moment

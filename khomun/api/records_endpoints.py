@@ -177,8 +177,9 @@ _record_to_save = Prepared(
         .select_related("period__dataset", "orgunit", "subject__orgunit", "dataset_version")
         # The definition's JSON is read only when this process has not parsed it yet.
         .defer("dataset_version__definition")
+        # One row by its id: no sort over the joined tables.
         .order_by()[:1]
-    )  # one row by its id: no sort over the joined tables
+    )
 )
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import secrets
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any, TypeVar
 
 from django.core.signals import request_finished, request_started
@@ -60,6 +60,12 @@ def lookup(key: Hashable, load: Callable[[], T]) -> T:
                 _entries.clear()
             _entries[key] = (token, value)
     return value
+
+
+def lookup_list(key: Hashable, load: Callable[[], Iterable[T]]) -> list[T]:
+    """`lookup` of a list, handed to each caller as a list of its own (to sort or
+    extend); the items in it are still shared: read them, never change them."""
+    return list(lookup(key, lambda: list(load())))
 
 
 def changed(**_signal: Any) -> None:

@@ -136,11 +136,10 @@ class Rollup:
 def child_units(unit: OrgUnit) -> list[OrgUnit]:
     """The units one level down that have a CDD office (Bangkok has none); kept per
     worker (every monitoring page and admin home reads them)."""
-    children = refcache.lookup(
+    return refcache.lookup_list(
         ("cdd_children", unit.pk),
-        lambda: list(unit.children.filter(has_cdd_office=True).order_by("code")),
+        lambda: unit.children.filter(has_cdd_office=True).order_by("code"),
     )
-    return list(children)  # the caller's own list; the units are shared (read only)
 
 
 def for_period(period: Period, unit: OrgUnit) -> Rollup:

@@ -48,7 +48,7 @@ class Subject(models.Model):
         indexes = [
             # Covering (PostgreSQL): counting a period's expected subjects under an area
             # (the due list, monitoring) reads the index alone, not one heap page per
-            # subject: 4.5 ms to about 1 ms for a district of 4,000 subjects.
+            # subject: 4.5 ms to 2.7 ms for the 4,211 subjects of 3001.
             models.Index(
                 fields=["kind", "orgunit_path"],
                 name="subject_kind_path",

@@ -109,29 +109,27 @@ def province_deadlines(periods: list[Period], province_code: str) -> dict[tuple[
 def open_periods(day: dt.date) -> list[Period]:
     """Periods of published datasets that have started and are not locked on `day`,
     nearest deadline first, kept by the process (refcache): every home page asks."""
-    periods = refcache.lookup(
+    return refcache.lookup_list(
         ("open_periods", day),
-        lambda: list(
+        lambda: (
             Period.objects.filter(start__lte=day, lock__gte=day, dataset__current__isnull=False)
             .select_related("dataset")
             .order_by("due", "dataset__order", "dataset__key", "number")
         ),
     )
-    return list(periods)  # the caller's own list; the periods are shared (read only)
 
 
 def periods_for_year(fiscal_year: int) -> list[Period]:
     """Every period of the year's published datasets, in table order (kept per worker:
     every monitoring page reads them)."""
-    periods = refcache.lookup(
+    return refcache.lookup_list(
         ("periods_for_year", fiscal_year),
-        lambda: list(
+        lambda: (
             Period.objects.filter(dataset__fiscal_year=fiscal_year, dataset__current__isnull=False)
             .select_related("dataset")
             .order_by("dataset__order", "dataset__key", "number")
         ),
     )
-    return list(periods)  # the caller's own list; the periods are shared (read only)
 
 
 def set_province_deadline(

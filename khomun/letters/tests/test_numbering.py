@@ -11,6 +11,7 @@ from khomun.letters.choices import LetterStatus, LetterType, Series
 from khomun.letters.content import LetterKind
 from khomun.letters.models import Letter
 from khomun.letters.services import cancel_letter, generate_letter
+from khomun.lib.tests.threads import InThread
 from khomun.orgunits.models import OrgUnit
 
 DAY = dt.date(2018, 12, 10)
@@ -72,25 +73,6 @@ THREADS = 8
 PER_THREAD = 5
 
 
-def in_thread(function):
-    """Run `function` on a thread of its own, with its own database connection."""
-    from django.db import connections
-
-    result, errors = [], []
-
-    def run():
-        try:
-            result.append(function())
-        except Exception as exc:  # handed back to the caller below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread, result, errors
-
-
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_letters_get_distinct_consecutive_numbers(
     orgtree, catalog_2562, fast_renderers, threads_database
@@ -103,14 +85,14 @@ def test_concurrent_letters_get_distinct_consecutive_numbers(
         start.wait()
         return [schedule(None, lampang).number for _ in range(PER_THREAD)]
 
-    runs = [in_thread(work) for _ in range(THREADS)]
-    for thread, _result, _errors in runs:
-        thread.join()
-    assert [error for _t, _r, errors in runs for error in errors] == []
-    given = sorted(n for _t, result, _e in runs for n in result[0])
+    runs = [InThread(work) for _ in range(THREADS)]
+    for run in runs:
+        run.join()
+    assert [run.error for run in runs if run.error is not None] == []
+    given = sorted(n for run in runs for n in run.result)
     assert given == list(range(1, THREADS * PER_THREAD + 1))
-    thread, stored, errors = in_thread(
+    stored = InThread(
         lambda: sorted(Letter.objects.filter(province=lampang).values_list("number", flat=True))
     )
-    thread.join()
-    assert stored == [given]
+    stored.join()
+    assert stored.result == given

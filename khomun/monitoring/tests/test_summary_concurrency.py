@@ -3,15 +3,16 @@ of its own): a reader building a period's rows while a writer holds some never
 deadlocks with it, and a reader storing recounted figures does not wait for a writer
 that holds one of the rows (its bump makes that count stale anyway).
 
-The deadlock-day load test found the first: two pages building the same periods at
+The deadline-day load test found the first: two pages building the same periods at
 once inserted the rows in whatever order the count returned them."""
 
 import threading
 import time
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 
+from khomun.lib.tests.threads import InThread
 from khomun.monitoring import summary
 from khomun.monitoring.completeness import figures_by_prefix, figures_by_prefix_live
 from khomun.monitoring.models import AreaFigures
@@ -25,23 +26,6 @@ pytestmark = [
 ]
 
 AREA = "TH/52/5201/"
-
-
-def in_thread(function):
-    """Run `function` on a thread of its own, with its own database connection."""
-    outcome: dict[str, object] = {}
-
-    def run():
-        try:
-            outcome["result"] = function()
-        except Exception as exc:  # handed back to the test below
-            outcome["error"] = exc
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread, outcome
 
 
 def wait_until_someone_waits_for_a_lock(seconds=10.0):
@@ -88,17 +72,17 @@ def test_a_reader_building_the_figures_and_a_writer_never_deadlock(two_periods):
         # The periods in the order least like the rows' own, as a page may pass them.
         return figures_by_prefix([second, first], country, 11)
 
-    writing, written = in_thread(writer)
-    reading, read = in_thread(reader)
+    writing = InThread(writer)
+    reading = InThread(reader)
     try:
         wait_until_someone_waits_for_a_lock()
     finally:
         reader_waits.set()
         writing.join(30)
         reading.join(30)
-    assert "error" not in written, written.get("error")
-    assert "error" not in read, read.get("error")
-    assert read["result"][first.pk][AREA].recorded == 2
+    assert writing.error is None, writing.error
+    assert reading.error is None, reading.error
+    assert reading.result[first.pk][AREA].recorded == 2
     stored = figures_by_prefix([first, second], country, 11)
     assert nonzero(stored) == nonzero(figures_by_prefix_live([first, second], country, 11))
 
@@ -117,7 +101,7 @@ def test_a_reader_storing_a_recount_skips_a_row_a_writer_holds(two_periods, lamp
             holding.set()
             assert release.wait(30)
 
-    writing, written = in_thread(writer)
+    writing = InThread(writer)
     try:
         assert holding.wait(10)
         with connection.cursor() as cursor:
@@ -131,7 +115,7 @@ def test_a_reader_storing_a_recount_skips_a_row_a_writer_holds(two_periods, lamp
     finally:
         release.set()
         writing.join(30)
-    assert "error" not in written, written.get("error")
+    assert writing.error is None, writing.error
     assert figures[first.pk][AREA].recorded == 2  # counted live, as the row was stale
     row = AreaFigures.objects.get(period=first, area=AREA)
     assert row.built_version != row.version  # not stored over the writer's bump
